@@ -1,0 +1,67 @@
+"""Activation functions. Elementwise ones return (batch, n) diagonal Jacobians; Softmax (batch, n, n)."""
+import numpy as np
+
+from .core import Diffable, Tensor
+
+
+class Activation(Diffable):
+    """Base class for activations: no weights, so no weight gradients."""
+
+    @property
+    def weights(self):
+        return []
+
+    def get_weight_gradients(self):
+        return []
+
+
+class LeakyReLU(Activation):
+    """f(x) = x if x > 0 else alpha * x."""
+
+    def __init__(self, alpha=0.3):
+        self.alpha = alpha
+
+    def forward(self, x):
+        """Apply Leaky ReLU elementwise; same shape as x."""
+        # YOUR CODE HERE
+        raise NotImplementedError("LeakyReLU.forward: your code here")
+
+    def get_input_gradients(self):
+        """[diagonal Jacobian] shaped like the input: 1 where x > 0, alpha where x <= 0."""
+        # YOUR CODE HERE
+        raise NotImplementedError("LeakyReLU.get_input_gradients: your code here")
+
+
+class ReLU(LeakyReLU):
+    """ReLU is Leaky ReLU with alpha = 0."""
+
+    def __init__(self):
+        super().__init__(alpha=0.0)
+
+
+class Sigmoid(Activation):
+    """f(x) = 1 / (1 + exp(-x))."""
+
+    def forward(self, x):
+        """Apply the sigmoid elementwise (without overflow warnings for large |x|)."""
+        # YOUR CODE HERE
+        raise NotImplementedError("Sigmoid.forward: your code here")
+
+    def get_input_gradients(self):
+        """[diagonal Jacobian] shaped like the input, computed from the OUTPUT s: s * (1 - s)."""
+        # YOUR CODE HERE
+        raise NotImplementedError("Sigmoid.get_input_gradients: your code here")
+
+
+class Softmax(Activation):
+    """Row-wise softmax over the last axis."""
+
+    def forward(self, x):
+        """x (batch, n) -> probabilities (batch, n); subtract each row's max before exp."""
+        # YOUR CODE HERE
+        raise NotImplementedError("Softmax.forward: your code here")
+
+    def get_input_gradients(self):
+        """[Jacobian] shaped (batch, n, n): diag(s) - s s^T for each sample's output s."""
+        # YOUR CODE HERE
+        raise NotImplementedError("Softmax.get_input_gradients: your code here")

@@ -1,0 +1,113 @@
+"""Command line: `python -m autograder VERB ...` (also installed as `dlgrade`).
+
+A thin layer over library functions; each verb's defaults are that function's defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .config import ConfigError
+from .paths import CoursePaths
+
+PATHS = CoursePaths()
+
+
+def _load(name: str):
+    try:
+        return PATHS.load(name)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Auto-graded assignments and quizzes for deep-learning courses."""
+
+
+@main.command()
+@click.argument("assignments", nargs=-1)
+@click.option("--skeleton-only", is_flag=True, help="Only regenerate the student skeletons.")
+def build(assignments: tuple[str, ...], skeleton_only: bool) -> None:
+    """Build skeletons and Gradescope zips for ASSIGNMENTS (default: all)."""
+    from .build.pipeline import build_assignment
+
+    for name in assignments or PATHS.assignment_names():
+        for line in build_assignment(_load(name), PATHS, skeleton_only=skeleton_only):
+            click.echo(line)
+
+
+@main.command()
+@click.argument("assignment")
+@click.argument("submission", type=click.Path(exists=True, path_type=Path))
+@click.option("--results", type=click.Path(path_type=Path), default=None,
+              help="Write Gradescope's results.json here.")
+@click.option("--staff", is_flag=True, help="Also print staff-only notes.")
+def grade(assignment: str, submission: Path, results: Path | None, staff: bool) -> None:
+    """Grade one SUBMISSION (a folder, a zip or a file) of ASSIGNMENT."""
+    from .engine import grade as grade_submission
+    from .report import render_text, to_gradescope, write_results
+
+    result = grade_submission(_load(assignment), submission)
+    click.echo(render_text(result, staff=staff))
+    if results:
+        write_results(to_gradescope(result), results)
+        click.echo(f"results written to {results}")
+
+
+@main.command(name="test")
+@click.argument("assignment")
+@click.argument("folder", required=False, type=click.Path(exists=True, path_type=Path))
+def public_tests(assignment: str, folder: Path | None) -> None:
+    """Run the public tests of ASSIGNMENT on FOLDER (default: the handout folder)."""
+    import pytest
+
+    folder = folder or PATHS.handout(assignment)
+    tests = folder / "tests"
+    if not tests.is_dir():
+        raise click.UsageError(f"no public tests in {tests}")
+    sys.exit(pytest.main(["-q", "--rootdir", str(folder), "-p", "no:cacheprovider",
+                          str(tests)]))
+
+
+@main.command()
+def demo() -> None:
+    """Grade every assignment's reference solution and skeleton; print their scores."""
+    from .engine import grade as grade_submission
+
+    rows = []
+    for name in PATHS.assignment_names():
+        a = _load(name)
+        for label, folder in (("reference", a.solution), ("skeleton", PATHS.handout(name))):
+            r = grade_submission(a, folder)
+            rows.append((name, label, r.score, r.max_score, r.seconds))
+            click.echo(f"{name:<12} {label:<10} {r.score:>6g} / {r.max_score:<6g} "
+                       f"({r.seconds:.1f} s)")
+
+
+@main.command(name="results-check")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def results_check(path: Path) -> None:
+    """Validate a results.json against Gradescope's format."""
+    from .report import validate
+
+    validate(json.loads(path.read_text()))
+    click.echo(f"{path}: valid")
+
+
+def _attach_optional_groups() -> None:
+    try:
+        from .quizzes.cli import quiz
+    except ImportError:
+        return
+    main.add_command(quiz)
+
+
+_attach_optional_groups()
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""The grading engine: (assignment, submission) -> SubmissionResult, wherever it runs.
+
+Gradescope (through Otter), `otter run`, the CLI and the batch pool all call `grade()`.
+Student code runs only in the sandbox; every score is computed here, from values this process
+decoded and checked itself.
+"""
+
+from __future__ import annotations
+
+import importlib
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from ..config import Assignment
+from ..paths import REPO_ROOT
+from ..sandbox import Sandbox, SandboxSettings, StudentFault, probe_capabilities
+from .compare import CheckFailed
+from .oracle import TorchOracle
+from .results import CheckResult, ComponentResult, SubmissionResult
+from .submission import normalize, static_problems
+from .suite import Suite, Trial, check_seed
+
+import numpy as np
+
+
+def load_suite(assignment: Assignment) -> Suite:
+    """Import the assignment's hidden suite and check it against the YAML."""
+    module = importlib.import_module(assignment.suite)
+    suite: Suite = module.SUITE
+    suite.validate_against(assignment)
+    return suite
+
+
+def describe_fault(fault: StudentFault) -> str:
+    """What the student's code did, in words, with the student's own file and line."""
+    info = fault.info
+    frames = info.get("frames") or []
+    where = ""
+    if frames:
+        file, line, func, _text = frames[-1]
+        where = f" (at {file}:{line} in {func})"
+    if fault.kind == "exception" and info.get("type") == "NotImplementedError":
+        return f"not implemented yet{where}: {fault}".rstrip(": ")
+    if fault.kind == "exception":
+        return f"your code raised {info.get('type', 'an error')}: {fault}{where}"
+    if fault.kind == "exit":
+        return (f"your code called sys.exit({fault}){where}; graded code must return, "
+                "not exit")
+    if fault.kind == "syntax":
+        return (f"syntax error in {info.get('file')} line {info.get('line')}: {fault}"
+                + (f"\n    {info.get('text')}" if info.get("text") else ""))
+    if fault.kind == "import":
+        return f"import failed: {info.get('type', 'ImportError')}: {fault}{where}"
+    if fault.kind == "memory":
+        return f"your code ran out of memory (MemoryError){where}"
+    if fault.kind == "recursion":
+        return f"your code recursed too deeply (RecursionError){where}"
+    return str(fault)
+
+
+def _run_check(suite: Suite, key: str, trial: Trial) -> str:
+    """Run one check; '' if it passed, else the student-facing reason."""
+    try:
+        suite.checks[key](trial)
+    except CheckFailed as exc:
+        return str(exc) or "check failed"
+    except StudentFault as fault:
+        return describe_fault(fault)
+    return ""
+
+
+def grade(assignment: Assignment, submission: Path, *, hide: tuple[Path, ...] = (),
+          progress: bool = False) -> SubmissionResult:
+    """Grade one submission (a folder, a zip or a single file)."""
+    started = time.monotonic()
+    suite = load_suite(assignment)
+    caps = probe_capabilities()
+    oracle = TorchOracle(assignment.torch_device)
+    staff = [f"sandbox layers: {'; '.join(caps.describe())}"]
+    with tempfile.TemporaryDirectory(prefix="ag-sub-") as tmp:
+        norm = normalize(Path(submission), assignment.submission, Path(tmp) / "sub")
+        messages = list(norm.messages)
+        problems = static_problems(norm.root, norm.found, assignment.submission.forbidden_imports)
+        messages.extend(problems)
+        blocked = not norm.gradable
+        if blocked:
+            messages.insert(0, "Nothing gradable was found. Expected files: "
+                            + ", ".join(assignment.submission.files))
+        settings = SandboxSettings(
+            work_src=norm.root, probes=suite.probes, limits=assignment.limits,
+            forbidden=assignment.submission.forbidden_imports,
+            hide=(REPO_ROOT, *hide))
+        components = []
+        with Sandbox(settings, caps) as sandbox:
+            for comp in assignment.components:
+                results = []
+                for spec in comp.checks:
+                    key = f"{comp.id}.{spec.id}"
+                    if blocked:
+                        reason = "not graded: no gradable submission"
+                    else:
+                        trial = Trial(key, np.random.default_rng(check_seed(assignment.seed, key)),
+                                      sandbox, oracle, spec.seconds)
+                        try:
+                            reason = _run_check(suite, key, trial)
+                        except Exception:  # a bug in our own check: never shown to students
+                            staff.append(f"harness error in {key}:\n{traceback.format_exc()}")
+                            reason = ("the grader could not run this check (an error on our "
+                                      "side; staff have been notified)")
+                    if progress:
+                        print(f"  {'PASS' if not reason else 'FAIL'} {key}", flush=True)
+                    results.append(CheckResult(key, spec.title, 0.0 if reason else spec.points,
+                                               spec.points, reason))
+                components.append(ComponentResult(comp.id, comp.title, comp.visibility.value,
+                                                  tuple(results)))
+            output = sandbox.output.text()
+            staff.append(f"student processes started: {sandbox.starts}")
+    return SubmissionResult(
+        assignment=assignment.name, components=tuple(components), messages=tuple(messages),
+        staff_notes=tuple(staff), student_output=output, device=oracle.used,
+        seconds=round(time.monotonic() - started, 3))

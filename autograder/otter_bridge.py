@@ -1,0 +1,82 @@
+"""Where Otter meets the engine (runs in Otter's grading kernel, as root, trusted side).
+
+Otter's generated test files call `check(assignment, key)` once per case; the first call grades
+the whole submission with the sandboxed engine and caches the result; each call then passes or
+raises AssertionError with our feedback, so Otter reports exactly what the engine scored.
+Nothing here imports or executes student code in Otter's process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+_CACHE: dict[str, object] = {}
+
+
+def ag_root() -> Path:
+    """<root>/ in Gradescope's layout; Otter runs tests with cwd = <root>/submission."""
+    return Path(os.getcwd()).resolve().parent
+
+
+def _harden(root: Path) -> None:
+    """Make the grader's source and results unreadable to the sandbox user (root only)."""
+    if os.geteuid() != 0:
+        return
+    for sub in ("source", "results"):
+        path = root / sub
+        if path.is_dir():
+            os.chmod(path, 0o700)
+
+
+def result(assignment: str):
+    """The cached SubmissionResult for this run, grading on first use."""
+    if assignment not in _CACHE:
+        from .engine import grade
+        from .paths import CoursePaths
+
+        root = ag_root()
+        _harden(root)
+        bundle = CoursePaths(Path(__file__).resolve().parents[1])
+        config = bundle.load(assignment)
+        res = grade(config, root / "submission", hide=(root / "source", root / "results"))
+        _CACHE[assignment] = res
+        print("\n".join(res.staff_notes))  # Otter's stdout: staff only on Gradescope
+    return _CACHE[assignment]
+
+
+def check(assignment: str, key: str) -> None:
+    """Pass, or raise AssertionError with the student-facing reason."""
+    chk = result(assignment).check(key)
+    if chk.message:
+        raise AssertionError(chk.message)
+
+
+def submission_messages(assignment: str) -> None:
+    """The 0-point 'Submission' case: fails with the submission-level messages, if any."""
+    messages = result(assignment).messages
+    if messages:
+        raise AssertionError("\n".join(messages))
+
+
+def ensure_results(path: str) -> int:
+    """After Otter: if results.json is missing or invalid, write a clear failure result."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from .report.gradescope import failure_results, validate, write_results
+
+    target = Path(path)
+    try:
+        validate(json.loads(target.read_text()))
+        return 0
+    except Exception as exc:  # noqa: BLE001 - any failure means we must write one
+        write_results(failure_results(
+            "The autograder could not finish grading this submission "
+            f"({type(exc).__name__}). Please resubmit; if it happens again, tell the course "
+            "staff."), target)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(ensure_results(sys.argv[1]))

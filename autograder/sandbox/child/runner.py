@@ -1,0 +1,183 @@
+"""The only harness code that runs inside the sandbox, next to untrusted student code.
+
+Started by the trusted parent (autograder.sandbox.process) as the sandbox user. It loads the
+suite's probes (driver code: builds objects from the student's modules, calls them on inputs the
+parent sends, returns raw outputs; it holds no expected values), then serves requests:
+
+    parent -> child (private copy of fd 0):  {"id": n, "probe": name, "kwargs": {...}}\n
+    child -> parent (the fd in argv):        {"id": n, "ok": true, "value": ...}\n
+                                             {"id": n, "ok": false, "error": {...}}\n
+
+Values are JSON; arrays are {"__nd__": [dtype, shape, base64]}. Nothing here is trusted by the
+parent: it re-validates every message, and a student who forges one only supplies values that
+are then compared against expectations computed outside the sandbox. This file must stay
+standalone (stdlib + numpy) because the autograder package is not visible in the sandbox.
+"""
+
+import base64
+import importlib
+import importlib.util
+import json
+import math
+import os
+import sys
+import traceback
+
+MAX_TEXT = 2000
+
+
+def encode(value, depth=0):
+    """Encode a probe result for the wire (arrays by raw bytes, never pickle)."""
+    import numpy as np
+
+    if depth > 20:
+        return {"__obj__": "nesting too deep"}
+    if value is None or isinstance(value, (bool, str)):
+        return value if not isinstance(value, str) else value[:MAX_TEXT]
+    if isinstance(value, (int, np.integer)) and not isinstance(value, np.bool_):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return f if math.isfinite(f) else {"__float__": repr(f)}
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.ndarray):
+        arr = np.ascontiguousarray(np.asarray(value).view(np.ndarray))
+        if arr.dtype == object:
+            return {"__obj__": "numpy array of Python objects"}
+        return {"__nd__": [arr.dtype.str, list(arr.shape),
+                           base64.b64encode(arr.tobytes()).decode("ascii")]}
+    if isinstance(value, (list, tuple)):
+        return [encode(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {str(k): encode(v, depth + 1) for k, v in value.items()}
+    return {"__obj__": type(value).__module__ + "." + type(value).__qualname__}
+
+
+def decode(value):
+    """Decode the parent's request arguments (trusted input)."""
+    import numpy as np
+
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    if isinstance(value, dict):
+        if "__nd__" in value:
+            dtype, shape, data = value["__nd__"]
+            return np.frombuffer(base64.b64decode(data), dtype=dtype).reshape(shape).copy()
+        if "__float__" in value:
+            return float(value["__float__"])
+        return {k: decode(v) for k, v in value.items()}
+    return value
+
+
+def safe_text(obj):
+    """str() of a student object, guarded (its __str__ may raise or be enormous)."""
+    try:
+        text = str(obj)
+    except BaseException:  # noqa: BLE001 - student __str__ can do anything
+        text = "<unprintable>"
+    return text[:MAX_TEXT]
+
+
+def student_frames(tb, work):
+    """Traceback entries inside the student's files only (never the harness's)."""
+    frames = []
+    for fs in traceback.extract_tb(tb):
+        path = os.path.abspath(fs.filename)
+        if path.startswith(work + os.sep):
+            frames.append([os.path.relpath(path, work), fs.lineno, fs.name, (fs.line or "")[:200]])
+    return frames[-8:]
+
+
+def describe(exc, work):
+    """A JSON description of what student code raised."""
+    if isinstance(exc, SystemExit):
+        kind = "exit"
+    elif isinstance(exc, MemoryError):
+        kind = "memory"
+    elif isinstance(exc, RecursionError):
+        kind = "recursion"
+    elif isinstance(exc, SyntaxError):
+        kind = "syntax"
+    elif isinstance(exc, (ImportError, ModuleNotFoundError)):
+        kind = "import"
+    else:
+        kind = "exception"
+    info = {"kind": kind, "type": type(exc).__name__, "message": safe_text(exc),
+            "frames": student_frames(exc.__traceback__, work)}
+    if isinstance(exc, SyntaxError):
+        info["file"] = os.path.relpath(os.path.abspath(exc.filename or "?"), work)
+        info["line"] = exc.lineno
+        info["text"] = (exc.text or "").strip()[:200]
+    if isinstance(exc, SystemExit):
+        info["message"] = safe_text(exc.code)
+    return info
+
+
+def install_guards(forbidden, allow_network):
+    """Audit hooks cannot be removed from Python code: the last line of defence in-process."""
+    forbidden = frozenset(forbidden)
+    blocked_events = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn",
+                      "os.fork", "os.forkpty", "pty.spawn"}
+    if not allow_network:
+        blocked_events |= {"socket.connect", "socket.bind", "socket.sendto", "socket.getaddrinfo"}
+
+    def hook(event, args):
+        if event == "import":
+            top = str(args[0]).split(".")[0]
+            if top in forbidden:
+                raise ImportError(
+                    f"importing '{top}' is not allowed in this assignment "
+                    f"(forbidden: {', '.join(sorted(forbidden))})")
+        elif event in blocked_events:
+            raise PermissionError(f"'{event}' is not allowed while grading")
+
+    sys.addaudithook(hook)
+
+
+def main():
+    config = json.loads(sys.argv[1])
+    work = os.path.abspath(config["work"])
+    reply_fd = int(config["reply_fd"])
+    # A private copy of the request pipe; fd 0 becomes /dev/null for student code.
+    request_fd = os.dup(0)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    requests = os.fdopen(request_fd, "r", encoding="utf-8")
+    replies = os.fdopen(reply_fd, "w", encoding="utf-8", buffering=1)
+
+    import numpy  # noqa: F401 - imported before the guards and before student code
+
+    spec = importlib.util.spec_from_file_location("_ag_probes", config["probes"])
+    probes = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probes)
+
+    os.chdir(work)
+    sys.path[:] = [work] + [p for p in sys.path if p and not p.startswith(os.path.dirname(
+        os.path.abspath(__file__)))]
+    sys.dont_write_bytecode = True
+    install_guards(config.get("forbidden", []), config.get("allow_network", False))
+
+    def send(message):
+        replies.write(json.dumps(message, allow_nan=False) + "\n")
+        replies.flush()
+
+    send({"ready": True, "pid": os.getpid(), "uid": os.getuid()})
+    for line in requests:
+        request = json.loads(line)
+        rid = request["id"]
+        try:
+            fn = getattr(probes, request["probe"])
+            value = fn(**decode(request.get("kwargs", {})))
+            message = {"id": rid, "ok": True, "value": encode(value)}
+        except BaseException as exc:  # noqa: BLE001 - SystemExit & co. are student behaviour
+            message = {"id": rid, "ok": False, "error": describe(exc, work)}
+        try:
+            send(message)
+        except (TypeError, ValueError) as exc:
+            send({"id": rid, "ok": False, "error": {"kind": "exception", "type": "EncodeError",
+                                                    "message": safe_text(exc), "frames": []}})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,382 @@
+"""The trusted parent's handle on one sandboxed student process.
+
+`Sandbox.call(probe, **kwargs)` runs one probe inside the student process and returns the
+decoded, validated result, or raises `StudentFault` saying what the student's code did
+(raised, exited, hung, ran out of memory, crashed). A dead or hung child is killed with
+everything it spawned, and the next call starts a fresh one, so one bad function costs only
+its own checks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import selectors
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import Limits
+from .layers import Capabilities, probe_capabilities
+from .runtime import child_runtime
+from .uids import UidLease
+from .wire import WireError, decode_value, encode_value
+
+RUNNER = Path(__file__).with_name("child") / "runner.py"
+MAX_REPLY_BYTES = 300 * 1024 * 1024
+START_SECONDS = 60.0
+MAX_RESTARTS = 200
+
+
+class StudentFault(Exception):
+    """Student code did not return normally. `kind` is one of: exception, exit, import,
+    syntax, memory, recursion, timeout, crash, protocol, budget."""
+
+    def __init__(self, kind: str, message: str, info: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.info = info or {}
+
+
+@dataclass(frozen=True)
+class SandboxSettings:
+    """Everything needed to start student processes for one submission."""
+
+    work_src: Path
+    """The normalized submission (copied; the copy is the child's working directory)."""
+    probes: Path
+    """The suite's probe module (driver code, no expected values)."""
+    limits: Limits
+    forbidden: tuple[str, ...] = ()
+    hide: tuple[Path, ...] = ()
+    """Paths made invisible to the child (grader source, results, the checkout)."""
+    trusted: bool = False
+    """True for the reference solution: separate process, no uid drop or namespaces."""
+    env: dict[str, str] = field(default_factory=dict)
+
+
+class OutputTail:
+    """Keeps the head and the tail of a stream of bytes, counting what it drops."""
+
+    def __init__(self, limit_bytes: int) -> None:
+        self.half = max(1024, limit_bytes // 2)
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.total = 0
+        self.lock = threading.Lock()
+
+    def feed(self, chunk: bytes) -> None:
+        with self.lock:
+            self.total += len(chunk)
+            room = self.half - len(self.head)
+            if room > 0:
+                self.head += chunk[:room]
+                chunk = chunk[room:]
+            if chunk:
+                self.tail += chunk
+                if len(self.tail) > self.half:
+                    del self.tail[: len(self.tail) - self.half]
+
+    def text(self) -> str:
+        with self.lock:
+            dropped = self.total - len(self.head) - len(self.tail)
+            out = self.head.decode("utf-8", "replace")
+            if dropped > 0:
+                out += f"\n[... {dropped} bytes of output omitted ...]\n"
+            return out + self.tail.decode("utf-8", "replace")
+
+
+def _pump(stream: Any, sink: OutputTail) -> None:
+    try:
+        while chunk := stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536):
+            sink.feed(chunk)
+    except (OSError, ValueError):
+        pass
+
+
+def _kill_uid(uid: int) -> None:
+    """Kill every process of the sandbox uid (as that uid: kill(-1) is then exact)."""
+    for _ in range(20):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - child
+            try:
+                os.setgroups([])
+                os.setgid(uid)
+                os.setuid(uid)
+                os.kill(-1, signal.SIGKILL)
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        if not _pids_of_uid(uid):
+            return
+
+
+def _pids_of_uid(uid: int) -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    pids.append(int(entry))
+            except OSError:
+                continue
+    return pids
+
+
+def _kill_tagged_orphans(token: str) -> None:
+    """Without root: kill leftover processes that carry this sandbox's token."""
+    needle = f"AG_SANDBOX_TOKEN={token}".encode()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as f:
+                if needle in f.read().split(b"\0"):
+                    os.kill(int(entry), signal.SIGKILL)
+        except OSError:
+            continue
+
+
+class Sandbox:
+    """A restartable student process serving probe calls. Use as a context manager."""
+
+    def __init__(self, settings: SandboxSettings, caps: Capabilities | None = None) -> None:
+        self.settings = settings
+        caps = caps or probe_capabilities()
+        if settings.trusted:
+            caps = Capabilities(root=caps.root, uid_drop=False, namespaces=False)
+        self.caps = caps
+        self.output = OutputTail(settings.limits.output_kb * 1024)
+        self.deadline = time.monotonic() + settings.limits.submission_seconds
+        self.starts = 0
+        self.token = secrets.token_hex(8)
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._reply_fd: int | None = None
+        self._buffer = bytearray()
+        self._next_id = 0
+        self._lease = UidLease() if caps.uid_drop else None
+        self._base = Path(tempfile.mkdtemp(prefix="ag-sbx-"))
+        self._setup_dirs()
+
+    # -- setup -------------------------------------------------------------------------------
+    def _setup_dirs(self) -> None:
+        os.chmod(self._base, 0o711)
+        self.work = self._base / "work"
+        shutil.copytree(self.settings.work_src, self.work, symlinks=False)
+        agdir = self._base / "ag"
+        agdir.mkdir()
+        shutil.copy(RUNNER, agdir / "runner.py")
+        shutil.copy(self.settings.probes, agdir / "probes.py")
+        for p in (agdir, agdir / "runner.py", agdir / "probes.py"):
+            os.chmod(p, 0o755 if p.is_dir() else 0o644)
+        if self._lease is not None:
+            uid = self._lease.uid
+            for root, dirs, files in os.walk(self.work):
+                for name in dirs + files:
+                    os.lchown(os.path.join(root, name), uid, uid)
+            os.chown(self.work, uid, uid)
+            os.chmod(self.work, 0o700)
+
+    def _hidden_paths(self) -> list[Path]:
+        keep = [self._base.resolve()]
+        runtime = child_runtime(self.caps.uid_drop)
+        if runtime.pythonpath:
+            keep.append(Path(runtime.pythonpath).resolve())
+        keep.append(Path(runtime.python).resolve())
+        hidden = []
+        for path in self.settings.hide:
+            path = path.resolve()
+            if path.exists() and not any(k == path or path in k.parents for k in keep):
+                hidden.append(path)
+        return hidden
+
+    def _command(self, reply_w: int) -> tuple[list[str], dict[str, str]]:
+        runtime = child_runtime(self.caps.uid_drop)
+        config = {"work": str(self.work), "probes": str(self._base / "ag" / "probes.py"),
+                  "reply_fd": reply_w, "forbidden": list(self.settings.forbidden)}
+        cmd = [runtime.python, "-s", "-B", str(self._base / "ag" / "runner.py"),
+               json.dumps(config)]
+        if self._lease is not None:
+            uid = str(self._lease.uid)
+            cmd = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+                   "--no-new-privs", "--", *cmd]
+        if self.caps.namespaces:
+            script = "".join(
+                f"mount -t tmpfs -o size=64k,mode=755 none '{p}' && " for p in self._hidden_paths()
+            ) + 'exec "$@"'
+            cmd = ["unshare", "--mount", "--net", "--pid", "--fork", "--kill-child",
+                   "--mount-proc", "--", "/bin/sh", "-c", script, "sh", *cmd]
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(self.work),
+               "TMPDIR": str(self.work), "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
+               "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1", "MPLBACKEND": "Agg",
+               "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+               "AG_SANDBOX_TOKEN": self.token, **self.settings.env}
+        for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+            if key in os.environ:
+                env[key] = os.environ[key]
+        if runtime.pythonpath:
+            env["PYTHONPATH"] = runtime.pythonpath
+        return cmd, env
+
+    def _preexec(self) -> None:  # runs in the forked child before exec
+        import resource
+
+        lim = self.settings.limits
+        cpu = int(lim.submission_seconds) + 5
+        limits = [(resource.RLIMIT_CPU, (cpu, cpu + 5)),
+                  (resource.RLIMIT_FSIZE, (lim.file_size_mb << 20,) * 2),
+                  (resource.RLIMIT_CORE, (0, 0)),
+                  (resource.RLIMIT_NOFILE, (256, 256))]
+        if not self.settings.trusted:
+            limits.append((resource.RLIMIT_AS, (lim.memory_mb << 20,) * 2))
+        if self._lease is not None:
+            limits.append((resource.RLIMIT_NPROC, (lim.processes,) * 2))
+        for which, value in limits:
+            resource.setrlimit(which, value)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def _start(self) -> None:
+        if self.starts >= MAX_RESTARTS:
+            raise StudentFault("crash", "the student process had to be restarted too often")
+        reply_r, reply_w = os.pipe()
+        cmd, env = self._command(reply_w)
+        self._proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            env=env, cwd=str(self.work), pass_fds=(reply_w,), start_new_session=True,
+            preexec_fn=self._preexec)
+        os.close(reply_w)
+        self._reply_fd = reply_r
+        self._buffer.clear()
+        self.starts += 1
+        threading.Thread(target=_pump, args=(self._proc.stdout, self.output), daemon=True).start()
+        ready = self._read_message(min(START_SECONDS, self._remaining()))
+        if not (isinstance(ready, dict) and ready.get("ready") is True):
+            self._kill()
+            raise StudentFault("protocol", "the student process did not start properly")
+
+    def _remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def _kill(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+            if proc.stdin:
+                try:
+                    proc.stdin.close()
+                except OSError:
+                    pass
+        if self._lease is not None:
+            _kill_uid(self._lease.uid)
+        else:
+            _kill_tagged_orphans(self.token)
+        if self._reply_fd is not None:
+            os.close(self._reply_fd)
+            self._reply_fd = None
+
+    def close(self) -> None:
+        """Kill every student process and remove the sandbox directory."""
+        self._kill()
+        shutil.rmtree(self._base, ignore_errors=True)
+        if self._lease is not None:
+            self._lease.release()
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- protocol ----------------------------------------------------------------------------
+    def _read_message(self, timeout: float) -> Any:
+        """Next JSON line from the reply pipe, or StudentFault on timeout/EOF/garbage."""
+        assert self._reply_fd is not None and self._proc is not None
+        end = time.monotonic() + max(0.0, timeout)
+        with selectors.DefaultSelector() as sel:
+            sel.register(self._reply_fd, selectors.EVENT_READ)
+            while b"\n" not in self._buffer:
+                left = end - time.monotonic()
+                if left <= 0 or not sel.select(left):
+                    raise StudentFault("timeout", f"did not finish within {timeout:.0f} s")
+                chunk = os.read(self._reply_fd, 1 << 20)
+                if not chunk:
+                    raise self._death()
+                self._buffer += chunk
+                if len(self._buffer) > MAX_REPLY_BYTES:
+                    raise StudentFault("protocol", "the student process sent too much data")
+        line, _, rest = bytes(self._buffer).partition(b"\n")
+        self._buffer = bytearray(rest)
+        try:
+            return json.loads(line)
+        except (ValueError, RecursionError):
+            raise StudentFault("protocol", "the grader's channel was written to by your code") from None
+
+    def _death(self) -> StudentFault:
+        assert self._proc is not None
+        try:
+            code = self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            code = None
+        if code is not None and code < 0:
+            sig = signal.Signals(-code).name
+            hint = {"SIGKILL": "killed (memory or process limit, or the CPU-time limit)",
+                    "SIGXCPU": "stopped by the CPU-time limit",
+                    "SIGSEGV": "crashed (segmentation fault)",
+                    "SIGXFSZ": "stopped for writing a file larger than the limit"}.get(sig, sig)
+            return StudentFault("crash", f"the process running your code was {hint}")
+        return StudentFault(
+            "crash", f"the process running your code exited (exit code {code}) before returning: "
+            "do not call os._exit() or exit the interpreter in graded code")
+
+    def call(self, probe: str, timeout: float | None = None, **kwargs: Any) -> Any:
+        """Run `probe(**kwargs)` in the student process and return its validated result."""
+        if self._remaining() <= 0:
+            raise StudentFault("budget", "the time budget for the whole submission "
+                               f"({self.settings.limits.submission_seconds:.0f} s) ran out")
+        if self._proc is None:
+            self._start()
+        assert self._proc is not None and self._proc.stdin is not None
+        self._next_id += 1
+        rid = self._next_id
+        request = json.dumps({"id": rid, "probe": probe, "kwargs": encode_value(kwargs)})
+        limit = min(timeout or self.settings.limits.call_seconds, self._remaining())
+        try:
+            self._proc.stdin.write(request.encode() + b"\n")
+            self._proc.stdin.flush()
+            while True:
+                reply = self._read_message(limit)
+                if isinstance(reply, dict) and reply.get("id") == rid:
+                    break
+        except StudentFault:
+            self._kill()
+            raise
+        except (BrokenPipeError, OSError):
+            fault = self._death()
+            self._kill()
+            raise fault from None
+        if reply.get("ok") is True:
+            try:
+                return decode_value(reply.get("value"))
+            except WireError as exc:
+                raise StudentFault("protocol", f"unreadable result: {exc}") from None
+        error = reply.get("error")
+        if not isinstance(error, dict):
+            raise StudentFault("protocol", "malformed error report")
+        kind = str(error.get("kind", "exception"))
+        if kind in ("exit", "memory"):
+            self._kill()  # state after sys.exit or MemoryError is not worth keeping
+        raise StudentFault(kind, str(error.get("message", ""))[:2000], error)

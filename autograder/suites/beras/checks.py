@@ -1,0 +1,454 @@
+"""Hidden checks of the Beras assignment (trusted side: never visible to student code).
+
+Every expected value is computed here: gradients by torch autograd in float64 (on the GPU when
+present), everything else by short numpy formulas from the course notes. Shapes and inputs are
+drawn from each check's seeded rng, so grading is deterministic and not tuned to known bugs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ...engine import CheckFailed, Suite, Trial, expect, expect_array, expect_scalar
+from ...engine.compare import as_array
+
+SUITE = Suite(probes=Path(__file__).with_name("probes.py"))
+
+# Measured with the reference solution (see assignments/beras/README.md): the MLP in
+# solutions/beras/assignment.py reaches this on MNIST-1D for every seed we tried.
+TARGET_TEST_ACCURACY = 0.6
+
+
+def _dims(t: Trial, low: int = 2, high: int = 7) -> tuple[int, int, int]:
+    """(batch, in, out) with batch >= 2 so per-sample vs summed mistakes show."""
+    return tuple(int(v) for v in t.rng.integers(low, high, size=3))  # type: ignore[return-value]
+
+
+def _torch_grads(t: Trial, fn, *arrays: np.ndarray) -> list[np.ndarray]:
+    """Gradients of the scalar fn(*tensors) with respect to each input, by autograd."""
+    oracle = t.oracle
+    tensors = [oracle.tensor(a, grad=True) for a in arrays]
+    fn(*tensors).backward()
+    return [oracle.numpy(x.grad) for x in tensors]
+
+
+# -- core ---------------------------------------------------------------------------------------
+@SUITE.check("core.compose_input")
+def core_compose_input(t: Trial) -> None:
+    batch, n_in, n_out = _dims(t)
+    x, w = t.rng.normal(size=(batch, n_in)), t.rng.normal(size=(n_in, n_out))
+    up, up_x = t.rng.normal(size=(batch, n_out)), t.rng.normal(size=(batch, n_in))
+    got = t.student("compose_input", x=x, w=w, upstream=up, upstream_x=up_x)
+    gx, = _torch_grads(t, lambda xt: ((xt @ t.oracle.tensor(w)) * t.oracle.tensor(up)).sum(), x)
+    expect_array(got["matrix"], gx, "Diffable.compose_input_gradients(J) with a (batch, in, out) "
+                 "Jacobian", hint="each sample's gradient is Jacobian[b] @ J[b]")
+    gsq, = _torch_grads(t, lambda xt: (xt ** 2 * t.oracle.tensor(up_x)).sum(), x)
+    expect_array(got["elementwise"], gsq, "Diffable.compose_input_gradients(J) with an "
+                 "elementwise (batch, n) Jacobian", hint="elementwise Jacobians multiply J")
+
+
+@SUITE.check("core.compose_weight")
+def core_compose_weight(t: Trial) -> None:
+    batch, n_in, n_out = _dims(t)
+    x, w, up = (t.rng.normal(size=s) for s in ((batch, n_in), (n_in, n_out), (batch, n_out)))
+    got = t.student("compose_weight", x=x, w=w, upstream=up)
+    _, gw = _torch_grads(t, lambda xt, wt: ((xt @ wt) * t.oracle.tensor(up)).sum(), x, w)
+    expect_array(got, gw, "Diffable.compose_weight_gradients(J) for a (in, out) weight",
+                 hint="sum the per-sample contributions over the batch")
+
+
+# -- Dense ----------------------------------------------------------------------------------------
+@SUITE.check("dense.shapes")
+def dense_shapes(t: Trial) -> None:
+    _, n_in, n_out = _dims(t, 2, 9)
+    if n_in == n_out:
+        n_out += 1
+    got = t.student("dense_shapes", input_size=n_in, output_size=n_out)
+    expect(got["w"] == [n_in, n_out], f"Dense({n_in}, {n_out}).w should have shape "
+           f"({n_in}, {n_out}), got {tuple(got['w'])}")
+    expect(got["b"] == [1, n_out], f"Dense({n_in}, {n_out}).b should have shape "
+           f"(1, {n_out}), got {tuple(got['b'])}")
+    expect(got["weights"] == 2, "Dense.weights should list [w, b]")
+
+
+def _dense_inputs(t: Trial) -> tuple[np.ndarray, ...]:
+    batch, n_in, n_out = _dims(t)
+    return (t.rng.normal(size=(batch, n_in)), t.rng.normal(size=(n_in, n_out)),
+            t.rng.normal(size=(1, n_out)), t.rng.normal(size=(batch, n_out)))
+
+
+@SUITE.check("dense.forward")
+def dense_forward(t: Trial) -> None:
+    x, w, b, _ = _dense_inputs(t)
+    expect_array(t.student("dense_forward", x=x, w=w, b=b), x @ w + b, "Dense.forward(x)")
+
+
+@SUITE.check("dense.input_gradient")
+def dense_input_gradient(t: Trial) -> None:
+    x, w, b, up = _dense_inputs(t)
+    got = t.student("dense_gradients", x=x, w=w, b=b, upstream=up)
+    gx, = _torch_grads(t, lambda xt: ((xt @ t.oracle.tensor(w) + t.oracle.tensor(b))
+                                      * t.oracle.tensor(up)).sum(), x)
+    expect_array(got["input"], gx, "Dense.compose_input_gradients(J), the gradient for x")
+
+
+@SUITE.check("dense.weight_gradients")
+def dense_weight_gradients(t: Trial) -> None:
+    x, w, b, up = _dense_inputs(t)
+    got = t.student("dense_gradients", x=x, w=w, b=b, upstream=up)
+    gw, gb = _torch_grads(t, lambda wt, bt: ((t.oracle.tensor(x) @ wt + bt)
+                                             * t.oracle.tensor(up)).sum(), w, b)
+    if not isinstance(got["w"], list) or True:
+        expect_array(got["w"], gw, "Dense gradient for w", hint="it is x.T @ J, summed over "
+                     "the batch, shaped like w")
+        expect_array(got["b"], gb, "Dense gradient for b", hint="it is J summed over the batch, "
+                     "shaped (1, output_size)")
+
+
+# -- initializers ---------------------------------------------------------------------------
+INIT_SPECS = {  # name -> (distribution, variance as a function of fan_in, fan_out)
+    "normal": ("normal", lambda i, o: 1.0),
+    "xavier": ("normal", lambda i, o: 2.0 / (i + o)),
+    "kaiming": ("normal", lambda i, o: 2.0 / i),
+    "xavier uniform": ("uniform", lambda i, o: 2.0 / (i + o)),
+    "kaiming uniform": ("uniform", lambda i, o: 2.0 / i),
+}
+
+
+@SUITE.check("initializers.zero")
+def init_zero(t: Trial) -> None:
+    got = t.student("dense_init", initializer="zero", fan_in=5, fan_out=3, seed=1)
+    expect_array(got["w"], np.zeros((5, 3)), 'Dense(5, 3, "zero").w')
+    expect_array(got["b"], np.zeros((1, 3)), 'Dense(5, 3, "zero").b')
+
+
+def check_distribution(w: np.ndarray, kind: str, var: float, what: str) -> None:
+    """Mean, variance and kurtosis against theory, with tolerances of 6 standard errors.
+
+    For n draws: SE(mean) = sigma/sqrt(n); SE(sample variance) = sqrt((mu4 - sigma^4)/n) with
+    mu4 = 3 sigma^4 (normal) or 9/5 sigma^4 (uniform); SE(kurtosis) ~ sqrt(24/n) (normal),
+    smaller for the uniform. Six SEs make a false failure rarer than 1e-8 per check.
+    """
+    n = w.size
+    sigma = np.sqrt(var)
+    kurt_theory = 3.0 if kind == "normal" else 1.8
+    mean, sample_var = float(w.mean()), float(w.var())
+    expect(abs(mean) <= 6 * sigma / np.sqrt(n),
+           f"{what}: mean {mean:.4g} should be close to 0")
+    se_var = var * np.sqrt((kurt_theory - 1.0) / n)
+    expect(abs(sample_var - var) <= 6 * se_var,
+           f"{what}: variance {sample_var:.4g}, expected {var:.4g} "
+           f"(std {np.sqrt(sample_var):.4g} vs {sigma:.4g}; check which fan you used)")
+    kurt = float(((w - mean) ** 4).mean() / sample_var ** 2)
+    expect(abs(kurt - kurt_theory) <= 6 * np.sqrt(24.0 / n),
+           f"{what}: the values look {'uniform' if kurt < 2.4 else 'normal'}ly distributed; "
+           f"expected a {kind} distribution")
+    if kind == "uniform":
+        bound = np.sqrt(3 * var)
+        expect(float(np.abs(w).max()) <= bound * (1 + 1e-9),
+               f"{what}: values reach {float(np.abs(w).max()):.4g}, beyond the bound "
+               f"+/-{bound:.4g}")
+
+
+@SUITE.check("initializers.statistics")
+def init_statistics(t: Trial) -> None:
+    fan_in, fan_out = int(t.rng.integers(300, 500)), int(t.rng.integers(150, 250))
+    for name, (kind, var) in INIT_SPECS.items():
+        got = t.student("dense_init", initializer=name, fan_in=fan_in, fan_out=fan_out,
+                        seed=int(t.rng.integers(1 << 30)))
+        what = f'Dense({fan_in}, {fan_out}, "{name}").w'
+        w = as_array(got["w"], what, ndim=2)
+        expect(w.shape == (fan_in, fan_out), f"{what} should have shape ({fan_in}, {fan_out}), "
+               f"got {w.shape}")
+        check_distribution(w, kind, var(fan_in, fan_out), what)
+        expect_array(got["b"], np.zeros((1, fan_out)), f'Dense(..., "{name}").b',
+                     hint="biases start at zero")
+
+
+# -- activations ----------------------------------------------------------------------------------
+def _activation_case(t: Trial, name: str, torch_fn, alpha: float | None = None) -> None:
+    batch, n, _ = _dims(t)
+    x = t.rng.normal(size=(batch, n)) * 3
+    x[np.abs(x) < 1e-3] = 0.5  # the derivative at exactly 0 is a convention, not graded
+    got = t.student("activation", name=name, x=x, alpha=alpha)
+    label = f"{name}({'' if alpha is None else f'alpha={alpha}'})"
+    xt = t.oracle.tensor(x, grad=True)
+    y = torch_fn(xt)
+    y.sum().backward()
+    expect_array(got["y"], t.oracle.numpy(y), f"{label}.forward(x)")
+    expect_array(got["jac"], t.oracle.numpy(xt.grad), f"{label}.get_input_gradients()[0] "
+                 "(the diagonal Jacobian, shaped like x)")
+
+
+@SUITE.check("activations.leaky_relu")
+def act_leaky_relu(t: Trial) -> None:
+    torch = t.torch()
+    alpha = float(np.round(t.rng.uniform(0.05, 0.25), 3))
+    _activation_case(t, "LeakyReLU", lambda x: torch.nn.functional.leaky_relu(x, alpha), alpha)
+    _activation_case(t, "LeakyReLU", lambda x: torch.nn.functional.leaky_relu(x, 0.3))
+
+
+@SUITE.check("activations.relu")
+def act_relu(t: Trial) -> None:
+    _activation_case(t, "ReLU", t.torch().relu)
+
+
+@SUITE.check("activations.sigmoid")
+def act_sigmoid(t: Trial) -> None:
+    _activation_case(t, "Sigmoid", t.torch().sigmoid)
+
+
+# -- softmax --------------------------------------------------------------------------------------
+def _softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+@SUITE.check("softmax.forward")
+def softmax_forward(t: Trial) -> None:
+    batch, n, _ = _dims(t)
+    x = t.rng.normal(size=(batch, n)) * 2
+    got = t.student("activation", name="Softmax", x=x)
+    expect_array(got["y"], _softmax(x), "Softmax.forward(x)")
+
+
+@SUITE.check("softmax.large_logits")
+def softmax_large_logits(t: Trial) -> None:
+    batch, n, _ = _dims(t)
+    x = 1000.0 + t.rng.normal(size=(batch, n))
+    got = t.student("activation", name="Softmax", x=x)
+    expect_array(got["y"], _softmax(x), "Softmax.forward(x) for logits near 1000",
+                 hint="subtract each row's maximum before exponentiating")
+
+
+@SUITE.check("softmax.jacobian")
+def softmax_jacobian(t: Trial) -> None:
+    torch = t.torch()
+    batch, n, _ = _dims(t)
+    x = t.rng.normal(size=(batch, n))
+    got = t.student("activation", name="Softmax", x=x)
+    jac = np.stack([t.oracle.numpy(torch.autograd.functional.jacobian(
+        lambda v: torch.softmax(v, dim=-1), t.oracle.tensor(row))) for row in x])
+    # torch gives d s_i / d x_j; Beras stores jac[b, in, out] = d out / d in, i.e. the transpose
+    # (the softmax Jacobian is symmetric, so both conventions agree).
+    expect_array(got["jac"], np.transpose(jac, (0, 2, 1)), "Softmax.get_input_gradients()[0]",
+                 hint="per sample, diag(s) - s s^T, shape (batch, n, n)")
+
+
+# -- losses -----------------------------------------------------------------------------------------
+def _probabilities(t: Trial, batch: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    p = _softmax(t.rng.normal(size=(batch, n)))
+    y = np.eye(n)[t.rng.integers(0, n, size=batch)]
+    return p, y
+
+
+@SUITE.check("losses.mse")
+def loss_mse(t: Trial) -> None:
+    batch, n, _ = _dims(t)
+    pred, true = t.rng.normal(size=(batch, n)), t.rng.normal(size=(batch, n))
+    got = t.student("loss", name="MeanSquaredError", y_pred=pred, y_true=true)
+    expect_scalar(got["value"], float(np.mean((pred - true) ** 2)), "MeanSquaredError value",
+                  hint="average over every element (batch and features)")
+    g, = _torch_grads(t, lambda p: ((p - t.oracle.tensor(true)) ** 2).mean(), pred)
+    expect_array(got["grad"], g, "MeanSquaredError gradient for y_pred")
+
+
+@SUITE.check("losses.cce")
+def loss_cce(t: Trial) -> None:
+    batch, n, _ = _dims(t)
+    p, y = _probabilities(t, batch, n)
+    got = t.student("loss", name="CategoricalCrossEntropy", y_pred=p, y_true=y)
+    expect_scalar(got["value"], float(-np.mean(np.sum(y * np.log(p), axis=1))),
+                  "CategoricalCrossEntropy value", hint="mean over the batch of -sum y log p")
+    g, = _torch_grads(t, lambda pt: -(t.oracle.tensor(y) * pt.log()).sum(dim=1).mean(), p)
+    expect_array(got["grad"], g, "CategoricalCrossEntropy gradient for y_pred")
+
+
+@SUITE.check("losses.cce_clipping")
+def loss_cce_clipping(t: Trial) -> None:
+    batch, n, _ = _dims(t)
+    p, y = _probabilities(t, batch, n)
+    p[0] = 0.0
+    p[0, (int(np.argmax(y[0])) + 1) % n] = 1.0  # a confident, wrong first prediction
+    want = float(-np.mean(np.sum(y * np.log(np.clip(p, 1e-12, 1 - 1e-12)), axis=1)))
+    got = t.student("loss_value", name="CategoricalCrossEntropy", y_pred=p, y_true=y)
+    expect_scalar(got, want, "CategoricalCrossEntropy value when a probability is exactly 0",
+                  rtol=1e-5, hint="clip predictions to [1e-12, 1 - 1e-12] before the log")
+
+
+# -- metrics and one-hot ------------------------------------------------------------------------
+@SUITE.check("metrics.accuracy")
+def metric_accuracy(t: Trial) -> None:
+    batch, n = int(t.rng.integers(20, 40)), int(t.rng.integers(3, 6))
+    probs, labels = _probabilities(t, batch, n)
+    # make about half the predictions right so every plausible mistake gives another value
+    right = t.rng.random(batch) < 0.5
+    probs[right] = 0.5 * probs[right] + 0.5 * labels[right]
+    want = float(np.mean(probs.argmax(1) == labels.argmax(1)))
+    expect_scalar(t.student("accuracy", probs=probs, labels=labels), want,
+                  "CategoricalAccuracy", hint="compare argmax of predictions with argmax of labels")
+
+
+@SUITE.check("onehot.encode")
+def onehot_encode(t: Trial) -> None:
+    classes = np.sort(t.rng.choice(np.arange(2, 40), size=int(t.rng.integers(3, 6)),
+                                   replace=False))
+    labels = t.rng.permutation(np.concatenate([classes, t.rng.choice(classes, size=8)]))
+    got = t.student("onehot", fit_labels=labels, labels=labels, rows=np.eye(len(classes)))
+    want = (labels[:, None] == classes[None, :]).astype(float)
+    expect_array(got["encoded"], want, f"OneHotEncoder after fit({labels.tolist()})",
+                 hint=f"columns follow the sorted labels {classes.tolist()}")
+
+
+@SUITE.check("onehot.inverse")
+def onehot_inverse(t: Trial) -> None:
+    classes = np.sort(t.rng.choice(np.arange(2, 40), size=4, replace=False))
+    labels = t.rng.permutation(np.repeat(classes, 2))
+    rows = np.eye(4)[t.rng.integers(0, 4, size=6)]
+    got = t.student("onehot", fit_labels=labels, labels=labels, rows=rows)
+    expect_array(got["inverse"], classes[rows.argmax(1)], "OneHotEncoder.inverse(one_hot_rows)")
+
+
+# -- gradient tape --------------------------------------------------------------------------------
+def _tape_case(t: Trial, sizes: list[int]) -> None:
+    batch = int(t.rng.integers(2, 6))
+    x = t.rng.normal(size=(batch, sizes[0]))
+    target = t.rng.normal(size=(batch, sizes[-1]))
+    weights = [[t.rng.normal(size=(a, b)) * 0.7, t.rng.normal(size=(1, b))]
+               for a, b in zip(sizes, sizes[1:])]
+    got = t.student("tape_gradients", x=x, target=target, weights=weights)
+    torch = t.torch()
+    params = [t.oracle.tensor(a, grad=True) for pair in weights for a in pair]
+    xt = t.oracle.tensor(x, grad=True)
+    h = xt
+    for i in range(len(weights)):
+        h = h @ params[2 * i] + params[2 * i + 1]
+        if i < len(weights) - 1:
+            h = torch.tanh(h)
+    (0.5 * ((h - t.oracle.tensor(target)) ** 2).sum()).backward()
+    grads = got["grads"] if isinstance(got, dict) else None
+    expect(isinstance(grads, list) and len(grads) == len(params) + 1,
+           f"GradientTape.gradient(loss, sources) should return one gradient per source "
+           f"({len(params) + 1}), got {grads!r:.80}")
+    names = [f"{n}{i + 1}" for i in range(len(weights)) for n in ("w", "b")] + ["x"]
+    for name, got_g, p in zip(names, grads, [*params, xt]):
+        expect_array(got_g, t.oracle.numpy(p.grad), f"tape.gradient for {name} in a "
+                     f"{len(weights)}-layer network", hint="walk back through every "
+                     "recorded layer, adding weight and input gradients")
+
+
+@SUITE.check("gradient_tape.single_layer")
+def tape_single(t: Trial) -> None:
+    _tape_case(t, [int(t.rng.integers(2, 6)), int(t.rng.integers(2, 6))])
+
+
+@SUITE.check("gradient_tape.mlp")
+def tape_mlp(t: Trial) -> None:
+    _tape_case(t, [int(v) for v in t.rng.integers(2, 7, size=4)])
+
+
+# -- optimizers -----------------------------------------------------------------------------------
+def _optimizer_case(t: Trial, name: str, kwargs: dict, update) -> None:
+    params = [t.rng.normal(size=(3, 2)), t.rng.normal(size=(1, 2))]
+    steps = [[t.rng.normal(size=p.shape) for p in params] for _ in range(4)]
+    got = t.student("optimizer_steps", name=name, kwargs=kwargs, params=params, grads=steps)
+    expect(isinstance(got, list) and len(got) == len(steps), f"{name}: probe failed")
+    state: dict = {}
+    current = [p.copy() for p in params]
+    for k, (grads, after) in enumerate(zip(steps, got), start=1):
+        current = [update(state, i, p, g, k) for i, (p, g) in enumerate(zip(current, grads))]
+        for i, (want, have) in enumerate(zip(current, after)):
+            expect_array(have, want, f"{name}({', '.join(f'{a}={v}' for a, v in kwargs.items())})"
+                         f": parameter {i} after step {k}", rtol=1e-6, atol=1e-9)
+
+
+@SUITE.check("optimizers.basic")
+def opt_basic(t: Trial) -> None:
+    lr = float(np.round(t.rng.uniform(0.01, 0.5), 3))
+    _optimizer_case(t, "BasicOptimizer", {"learning_rate": lr},
+                    lambda s, i, p, g, k: p - lr * g)
+
+
+def _rmsprop(lr: float, beta: float, eps: float):
+    def update(state, i, p, g, k):
+        v = beta * state.get(i, 0.0) + (1 - beta) * g ** 2
+        state[i] = v
+        return p - lr * g / (np.sqrt(v) + eps)
+    return update
+
+
+@SUITE.check("optimizers.rmsprop")
+def opt_rmsprop(t: Trial) -> None:
+    lr = float(np.round(t.rng.uniform(0.01, 0.1), 3))
+    _optimizer_case(t, "RMSProp", {"learning_rate": lr, "beta": 0.8, "epsilon": 0.05},
+                    _rmsprop(lr, 0.8, 0.05))
+
+
+def _adam(lr: float, b1: float, b2: float, eps: float, amsgrad: bool):
+    """The notes' pseudo-code (Kingma & Ba): bias-corrected m and v; amsgrad keeps max v-hat."""
+    def update(state, i, p, g, k):
+        m = b1 * state.get(("m", i), 0.0) + (1 - b1) * g
+        v = b2 * state.get(("v", i), 0.0) + (1 - b2) * g ** 2
+        state[("m", i)], state[("v", i)] = m, v
+        m_hat, v_hat = m / (1 - b1 ** k), v / (1 - b2 ** k)
+        if amsgrad:
+            v_hat = np.maximum(state.get(("vmax", i), v_hat), v_hat)
+            state[("vmax", i)] = v_hat
+        return p - lr * m_hat / (np.sqrt(v_hat) + eps)
+    return update
+
+
+@SUITE.check("optimizers.adam")
+def opt_adam(t: Trial) -> None:
+    lr = float(np.round(t.rng.uniform(0.01, 0.1), 3))
+    kwargs = {"learning_rate": lr, "beta_1": 0.8, "beta_2": 0.9, "epsilon": 0.01}
+    _optimizer_case(t, "Adam", kwargs, _adam(lr, 0.8, 0.9, 0.01, False))
+
+
+@SUITE.check("optimizers.amsgrad")
+def opt_amsgrad(t: Trial) -> None:
+    lr = float(np.round(t.rng.uniform(0.01, 0.1), 3))
+    kwargs = {"learning_rate": lr, "beta_1": 0.8, "beta_2": 0.9, "epsilon": 0.01,
+              "amsgrad": True}
+    _optimizer_case(t, "Adam", kwargs, _adam(lr, 0.8, 0.9, 0.01, True))
+
+
+# -- model and training -----------------------------------------------------------------------
+@SUITE.check("model.forward")
+def model_forward(t: Trial) -> None:
+    batch, n_in, n_hidden = _dims(t)
+    x = t.rng.normal(size=(batch, n_in))
+    w1, b1 = t.rng.normal(size=(n_in, n_hidden)), t.rng.normal(size=(1, n_hidden))
+    w2, b2 = t.rng.normal(size=(n_hidden, 3)), t.rng.normal(size=(1, 3))
+    h = 1 / (1 + np.exp(-(x @ w1 + b1)))
+    expect_array(t.student("model_forward", x=x, w1=w1, b1=b1, w2=w2, b2=b2), h @ w2 + b2,
+                 "SequentialModel([Dense, Sigmoid, Dense])(x)",
+                 hint="apply the layers in order")
+
+
+@SUITE.check("model.fit_reduces_loss")
+def model_fit(t: Trial) -> None:
+    n, d, k = 120, 4, 3
+    centers = t.rng.normal(size=(k, d)) * 3
+    labels = t.rng.integers(0, k, size=n)
+    x = centers[labels] + t.rng.normal(size=(n, d))
+    y = np.eye(k)[labels]
+    got = t.student("model_fit", x=x, y=y, epochs=15, batch_size=20, seed=3)
+    before, after, acc = got["loss_before"], got["loss_after"], got["acc_after"]
+    expect(isinstance(before, float) and isinstance(after, float),
+           "Model.evaluate(x, y, batch_size) should return a dict with a 'loss' entry")
+    expect(after < 0.5 * before, f"Model.fit did not train: loss {before:.4g} before and "
+           f"{after:.4g} after 15 epochs on easy, separable data")
+    expect(isinstance(acc, float) and acc >= 0.9, f"Model.evaluate reports accuracy {acc} "
+           "after training on separable data (expected at least 0.9)")
+
+
+@SUITE.check("training.reaches_target")
+def training_target(t: Trial) -> None:
+    got = t.student("train", seed=0)
+    acc = got["accuracy"]
+    expect(isinstance(acc, float), "train_and_evaluate() should return the test accuracy")
+    expect(acc >= TARGET_TEST_ACCURACY, f"train_and_evaluate() reached test accuracy "
+           f"{acc:.3f}; the target is {TARGET_TEST_ACCURACY}")

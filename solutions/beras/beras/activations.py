@@ -1,0 +1,80 @@
+"""Activation functions. Elementwise ones return (batch, n) diagonal Jacobians; Softmax (batch, n, n)."""
+import numpy as np
+
+from .core import Diffable, Tensor
+
+
+class Activation(Diffable):
+    """Base class for activations: no weights, so no weight gradients."""
+
+    @property
+    def weights(self):
+        return []
+
+    def get_weight_gradients(self):
+        return []
+
+
+class LeakyReLU(Activation):
+    """f(x) = x if x > 0 else alpha * x."""
+
+    def __init__(self, alpha=0.3):
+        self.alpha = alpha
+
+    def forward(self, x):
+        """Apply Leaky ReLU elementwise; same shape as x."""
+        ### BEGIN SOLUTION
+        return Tensor(np.where(x > 0, x, self.alpha * x))
+        ### END SOLUTION
+
+    def get_input_gradients(self):
+        """[diagonal Jacobian] shaped like the input: 1 where x > 0, alpha where x <= 0."""
+        ### BEGIN SOLUTION
+        x = self.inputs[0]
+        return [Tensor(np.where(x > 0, 1.0, self.alpha))]
+        ### END SOLUTION
+
+
+class ReLU(LeakyReLU):
+    """ReLU is Leaky ReLU with alpha = 0."""
+
+    def __init__(self):
+        super().__init__(alpha=0.0)
+
+
+class Sigmoid(Activation):
+    """f(x) = 1 / (1 + exp(-x))."""
+
+    def forward(self, x):
+        """Apply the sigmoid elementwise (without overflow warnings for large |x|)."""
+        ### BEGIN SOLUTION
+        return Tensor(np.exp(-np.logaddexp(0.0, -np.asarray(x))))
+        ### END SOLUTION
+
+    def get_input_gradients(self):
+        """[diagonal Jacobian] shaped like the input, computed from the OUTPUT s: s * (1 - s)."""
+        ### BEGIN SOLUTION
+        s = self.outputs[0]
+        return [Tensor(s * (1.0 - s))]
+        ### END SOLUTION
+
+
+class Softmax(Activation):
+    """Row-wise softmax over the last axis."""
+
+    def forward(self, x):
+        """x (batch, n) -> probabilities (batch, n); subtract each row's max before exp."""
+        ### BEGIN SOLUTION
+        shifted = x - np.max(x, axis=-1, keepdims=True)
+        exps = np.exp(shifted)
+        return Tensor(exps / np.sum(exps, axis=-1, keepdims=True))
+        ### END SOLUTION
+
+    def get_input_gradients(self):
+        """[Jacobian] shaped (batch, n, n): diag(s) - s s^T for each sample's output s."""
+        ### BEGIN SOLUTION
+        s = np.asarray(self.outputs[0])
+        n = s.shape[-1]
+        jac = s[:, :, None] * np.eye(n) - s[:, :, None] * s[:, None, :]
+        return [Tensor(jac)]
+        ### END SOLUTION

@@ -1,0 +1,16 @@
+"""Metrics (not differentiated)."""
+import numpy as np
+
+from .core import Callable, Tensor
+
+
+class CategoricalAccuracy(Callable):
+    """Fraction of samples whose predicted class (argmax) equals the true class (argmax)."""
+
+    def forward(self, probs, labels):
+        """probs (batch, n) scores/probabilities, labels (batch, n) one-hot -> scalar accuracy in [0, 1]."""
+        ### BEGIN SOLUTION
+        predicted = np.argmax(probs, axis=-1)
+        actual = np.argmax(labels, axis=-1)
+        return Tensor(np.mean(predicted == actual))
+        ### END SOLUTION
