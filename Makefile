@@ -36,9 +36,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 ifeq ($(SLOW),false)
-	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n 2 -m "not slow" $(PYTEST_ARGS)
 else
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 endif
 
 bench: $(STAMP)

@@ -89,6 +89,15 @@ def demo() -> None:
                        f"({r.seconds:.1f} s)")
 
 
+@main.command()
+@click.argument("assignment")
+def table(assignment: str) -> None:
+    """Print ASSIGNMENT's components, checks and points as a Markdown table (for docs)."""
+    from .report.docs import points_table
+
+    click.echo(points_table(_load(assignment)))
+
+
 @main.command(name="results-check")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def results_check(path: Path) -> None:

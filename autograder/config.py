@@ -65,6 +65,8 @@ class CheckSpec:
     """Points awarded when the check passes."""
     seconds: float | None = None
     """Per-call wall-time override for this check (training runs)."""
+    params: dict[str, Any] = field(default_factory=dict)
+    """Numbers the check uses that instructors may tune (thresholds), e.g. a target accuracy."""
 
 
 @dataclass(frozen=True)
@@ -175,13 +177,13 @@ def _component(data: dict[str, Any], where: str) -> Component:
         cwhere = f"{where}.checks.{check_id}"
         if not isinstance(spec, dict):
             raise ConfigError(f"{cwhere}: expected a mapping with 'points' and 'title'")
-        _no_unknown(spec, {"points", "title", "seconds"}, cwhere)
+        _no_unknown(spec, {"points", "title", "seconds", "params"}, cwhere)
         points = _require(spec, "points", cwhere)
         if not isinstance(points, (int, float)) or points < 0:
             raise ConfigError(f"{cwhere}: points must be a non-negative number, got {points!r}")
         checks.append(
             CheckSpec(str(check_id), str(_require(spec, "title", cwhere)), float(points),
-                      spec.get("seconds"))
+                      spec.get("seconds"), dict(spec.get("params") or {}))
         )
     if not checks:
         raise ConfigError(f"{where}: a component needs at least one check")

@@ -41,10 +41,29 @@ def result(assignment: str):
         _harden(root)
         bundle = CoursePaths(Path(__file__).resolve().parents[1])
         config = bundle.load(assignment)
-        res = grade(config, root / "submission", hide=(root / "source", root / "results"))
+        # AG_INPROCESS=1 turns this into a plain Otter-style grader (checks in Otter's kernel,
+        # no isolation): only for the benchmark's baseline, never for real grading.
+        isolated = os.environ.get("AG_INPROCESS") != "1"
+        res = grade(config, root / "submission", hide=(root / "source", root / "results"),
+                    isolated=isolated)
         _CACHE[assignment] = res
-        print("\n".join(res.staff_notes))  # Otter's stdout: staff only on Gradescope
+        _leave_staff_notes(root, res)
     return _CACHE[assignment]
+
+
+STAFF_FILE = ".ag-staff.json"
+
+
+def _leave_staff_notes(root: Path, res) -> None:
+    """For run_autograder's last step: staff notes and per-component visibility (root-only)."""
+    notes = "\n".join(res.staff_notes)
+    if res.student_output.strip():
+        notes += "\n\nWhat the student's code printed:\n" + res.student_output
+    doc = {"notes": notes, "messages": list(res.messages),
+           "visibility": {c.title: c.visibility for c in res.components}}
+    path = root / "source" / STAFF_FILE
+    path.write_text(json.dumps(doc))
+    os.chmod(path, 0o600)
 
 
 def check(assignment: str, key: str) -> None:
@@ -68,14 +87,25 @@ def ensure_results(path: str) -> int:
 
     target = Path(path)
     try:
-        validate(json.loads(target.read_text()))
-        return 0
+        doc = json.loads(target.read_text())
+        validate(doc)
     except Exception as exc:  # noqa: BLE001 - any failure means we must write one
         write_results(failure_results(
             "The autograder could not finish grading this submission "
             f"({type(exc).__name__}). Please resubmit; if it happens again, tell the course "
             "staff."), target)
         return 1
+    staff = target.parent.parent / "source" / STAFF_FILE
+    if staff.is_file():
+        extra = json.loads(staff.read_text())
+        for test in doc["tests"]:
+            test["visibility"] = extra["visibility"].get(test.get("name"),
+                                                         test.get("visibility", "visible"))
+        doc["tests"].append({"name": "Grader notes (staff only)", "score": 0, "max_score": 0,
+                             "status": "passed", "output": extra["notes"],
+                             "visibility": "hidden"})
+        write_results(doc, target)
+    return 0
 
 
 if __name__ == "__main__":

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -44,16 +42,9 @@ def grade_beras(beras):
     return run
 
 
-def zip_folder(src: Path, out: Path, prefix: str = "", only: list[str] | None = None) -> Path:
-    """Zip `src` (or the listed relative paths) under `prefix` inside the archive."""
-    with zipfile.ZipFile(out, "w") as zf:
-        for path in sorted(src.rglob("*")):
-            rel = path.relative_to(src).as_posix()
-            if path.is_file() and "__pycache__" not in rel and (only is None or rel in only):
-                zf.write(path, prefix + rel)
-    return out
+@pytest.fixture(scope="session")
+def grader_zip(beras, tmp_path_factory) -> Path:
+    """The Beras Gradescope zip, built once per session."""
+    from autograder.build.otter_zip import build_zip
 
-
-def copy_solution(src: Path, dest: Path) -> Path:
-    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__", "tests"))
-    return dest
+    return build_zip(beras, tmp_path_factory.mktemp("zip") / "autograder.zip")

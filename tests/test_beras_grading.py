@@ -9,7 +9,7 @@ def test_reference_solution_gets_full_marks(grade_beras, beras_reference):
     result = grade_beras(beras_reference)
     failed = [(c.key, c.message) for comp in result.components for c in comp.checks if c.message]
     assert failed == []
-    assert result.score == result.max_score == 57
+    assert result.score == result.max_score == 60
 
 
 def test_skeleton_gets_zero_with_not_implemented_feedback(grade_beras, paths):

@@ -55,5 +55,6 @@ def test_bad_yaml_is_rejected_with_file_and_key(tmp_path, mutate, message):
 
 
 def test_unknown_assignment_name_lists_the_known_ones(paths):
-    with pytest.raises(ConfigError, match="'hw9' is not one of 'beras'"):
+    with pytest.raises(ConfigError, match=r"'hw9' is not one of 'backprop', 'beras', "
+                       r"'initialization'"):
         paths.load("hw9")

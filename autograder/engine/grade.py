@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from ..config import Assignment
-from ..paths import REPO_ROOT
+from ..paths import project_copies
 from ..sandbox import Sandbox, SandboxSettings, StudentFault, probe_capabilities
 from .compare import CheckFailed
 from .oracle import TorchOracle
@@ -71,9 +71,19 @@ def _run_check(suite: Suite, key: str, trial: Trial) -> str:
     return ""
 
 
+def _in_process():
+    from ..sandbox.inprocess import InProcess
+
+    return InProcess
+
+
 def grade(assignment: Assignment, submission: Path, *, hide: tuple[Path, ...] = (),
-          progress: bool = False) -> SubmissionResult:
-    """Grade one submission (a folder, a zip or a single file)."""
+          progress: bool = False, isolated: bool = True) -> SubmissionResult:
+    """Grade one submission (a folder, a zip or a single file).
+
+    `isolated=False` runs student code in this process (benchmarks of the harness overhead
+    only: never for untrusted code).
+    """
     started = time.monotonic()
     suite = load_suite(assignment)
     caps = probe_capabilities()
@@ -91,9 +101,10 @@ def grade(assignment: Assignment, submission: Path, *, hide: tuple[Path, ...] = 
         settings = SandboxSettings(
             work_src=norm.root, probes=suite.probes, limits=assignment.limits,
             forbidden=assignment.submission.forbidden_imports,
-            hide=(REPO_ROOT, *hide))
+            hide=(*project_copies(), *hide))
         components = []
-        with Sandbox(settings, caps) as sandbox:
+        executor = Sandbox if isolated else _in_process()
+        with executor(settings, caps) as sandbox:
             for comp in assignment.components:
                 results = []
                 for spec in comp.checks:
@@ -102,7 +113,7 @@ def grade(assignment: Assignment, submission: Path, *, hide: tuple[Path, ...] = 
                         reason = "not graded: no gradable submission"
                     else:
                         trial = Trial(key, np.random.default_rng(check_seed(assignment.seed, key)),
-                                      sandbox, oracle, spec.seconds)
+                                      sandbox, oracle, spec.seconds, spec.params)
                         try:
                             reason = _run_check(suite, key, trial)
                         except Exception:  # a bug in our own check: never shown to students
@@ -116,8 +127,9 @@ def grade(assignment: Assignment, submission: Path, *, hide: tuple[Path, ...] = 
                 components.append(ComponentResult(comp.id, comp.title, comp.visibility.value,
                                                   tuple(results)))
             output = sandbox.output.text()
-            staff.append(f"student processes started: {sandbox.starts}")
+            staff.append(f"student processes started: {sandbox.starts}; uid {sandbox.uid}")
+            uid = sandbox.uid
     return SubmissionResult(
         assignment=assignment.name, components=tuple(components), messages=tuple(messages),
         staff_notes=tuple(staff), student_output=output, device=oracle.used,
-        seconds=round(time.monotonic() - started, 3))
+        seconds=round(time.monotonic() - started, 3), extra={"sandbox_uid": uid})

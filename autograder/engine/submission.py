@@ -25,8 +25,9 @@ MAX_TOTAL_BYTES = 50 * 1024 * 1024
 MAX_FILES = 2000
 JUNK_PARTS = {"__MACOSX", "__pycache__", ".git", ".ipynb_checkpoints", ".DS_Store", ".idea",
               ".vscode"}
-# Files that Otter itself puts into the submission folder; never the student's.
-HARNESS_FILES = {"__init__.py", "dlgrader_stub.ipynb", "submission_metadata.json"}
+# Files that Otter itself puts into the submission folder; never the student's. Otter also
+# creates an empty root __init__.py (appending to a student's own, so a non-empty one is kept).
+HARNESS_FILES = {"dlgrader_stub.ipynb", "submission_metadata.json"}
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ def _collect(source: Path, notes: list[str]) -> dict[str, bytes]:
             continue
         if rel in HARNESS_FILES or rel.startswith("tests/"):
             continue
+        if rel == "__init__.py" and path.stat().st_size == 0:
+            continue
         if path.stat().st_size > MAX_FILE_BYTES and not rel.lower().endswith(".zip"):
             notes.append(f"skipped '{rel}' ({path.stat().st_size / 2**20:.0f} MB, larger than "
                          f"the {MAX_FILE_BYTES // 2**20} MB limit per file)")
@@ -126,7 +129,7 @@ def _notebook_note(rel: str, data: bytes) -> str:
     try:
         json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        return f"'{rel}' is a notebook with broken JSON ({str(exc)[:80]}); it was ignored"
+        return f"'{rel}' is a notebook with broken JSON ({str(exc)[:80]}); it was ignored."
     return (f"'{rel}' is a notebook: this assignment grades .py files, so it was ignored "
             "(submit the .py files listed above)")
 
@@ -157,20 +160,23 @@ def normalize(source: Path, spec: SubmissionSpec, dest: Path) -> Normalized:
         elif len(candidates) > 1:
             notes.append(f"several files are named '{PurePosixPath(req).name}' "
                          f"({', '.join(sorted(candidates)[:4])}); expected one at '{req}'")
-    used = set(placed.values())
+    required = set(spec.files)
+    used = {rel for target, rel in placed.items() if target in required}
     missing = [req for req in spec.files if req not in placed]
     leftovers = sorted(rel for rel in files if rel not in used)
     for req in missing:
         close = difflib.get_close_matches(PurePosixPath(req).name,
                                           [PurePosixPath(r).name for r in leftovers], n=1,
-                                          cutoff=0.6)
+                                          cutoff=0.75)
         tip = f" (found '{close[0]}': rename it?)" if close else ""
-        notes.append(f"missing file '{req}'{tip}")
+        notes.append(f"missing file '{req}'{tip}.")
+    package = f"{spec.package}/" if spec.package else None
     for rel in leftovers:
+        target = next((t for t, r in placed.items() if r == rel), rel)
         if rel.endswith(".ipynb"):
             notes.append(_notebook_note(rel, files[rel]))
-        elif rel.endswith(".py"):
-            notes.append(f"extra file '{rel}' was ignored (not part of the expected layout)")
+        elif rel.endswith(".py") and not (package and target.startswith(package)):
+            notes.append(f"extra file '{rel}' is not part of the expected layout.")
     dest.mkdir(parents=True, exist_ok=True)
     found = []
     for target, rel in sorted(placed.items()):

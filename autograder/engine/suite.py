@@ -65,6 +65,8 @@ class Trial:
     sandbox: Sandbox
     oracle: TorchOracle
     timeout: float | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    """The check's `params` from assignment.yaml."""
 
     def student(self, probe: str, **kwargs: Any) -> Any:
         """Run a probe on the student's code (raises sandbox.StudentFault on failure)."""

@@ -114,8 +114,30 @@ def _kill_uid(uid: int) -> None:
             finally:
                 os._exit(0)
         os.waitpid(pid, 0)
+        left = _pids_of_uid(uid)
+        _reap(left)
         if not _pids_of_uid(uid):
             return
+        time.sleep(0.01)
+
+
+def _become_subreaper() -> None:
+    """Orphaned sandbox processes get reparented to us (not to init), so we can reap them."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def _reap(pids: list[int]) -> None:
+    """Collect zombies among `pids` that were reparented to this process."""
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
 
 
 def _pids_of_uid(uid: int) -> list[int]:
@@ -162,6 +184,7 @@ class Sandbox:
         self._buffer = bytearray()
         self._next_id = 0
         self._lease = UidLease() if caps.uid_drop else None
+        _become_subreaper()
         self._base = Path(tempfile.mkdtemp(prefix="ag-sbx-"))
         self._setup_dirs()
 
@@ -287,6 +310,11 @@ class Sandbox:
         if self._reply_fd is not None:
             os.close(self._reply_fd)
             self._reply_fd = None
+
+    @property
+    def uid(self) -> int | None:
+        """The dedicated uid student code runs as (None when the uid is not dropped)."""
+        return self._lease.uid if self._lease is not None else None
 
     def close(self) -> None:
         """Kill every student process and remove the sandbox directory."""

@@ -214,12 +214,32 @@ def _oracle_layers():
         def compose_weight_gradients(self, J=None):
             return []
 
-    return Linear, Tanh, HalfSquaredError
+    class Add(core.Diffable):
+        @property
+        def weights(self):
+            return []
+
+        def forward(self, a, b):
+            return core.Tensor(np.asarray(a) + np.asarray(b))
+
+        def get_input_gradients(self):
+            return []
+
+        def get_weight_gradients(self):
+            return []
+
+        def compose_input_gradients(self, J=None):
+            return [core.Tensor(np.asarray(J)), core.Tensor(np.asarray(J))]
+
+        def compose_weight_gradients(self, J=None):
+            return []
+
+    return Linear, Tanh, HalfSquaredError, Add
 
 
 def tape_gradients(x, target, weights):
     """weights: [[w1, b1], [w2, b2], ...]; tanh between layers; 0.5 * squared error at the end."""
-    linear, tanh, loss_cls = _oracle_layers()
+    linear, tanh, loss_cls, _add = _oracle_layers()
     core, tape_mod = _m("core"), _m("gradient_tape")
     layers = [linear(w, b) for w, b in weights]
     x = core.Tensor(x)
@@ -232,6 +252,19 @@ def tape_gradients(x, target, weights):
         value = loss_cls()(h, target)
     sources = [v for layer in layers for v in layer.weights] + [x]
     return {"loss": _a(value), "grads": [_a(g) for g in tape.gradient(value, sources)]}
+
+
+def tape_branches(x, target, w1, b1, w2, b2, w3, b3):
+    """h = tanh(x w1 + b1) feeds two layers whose outputs are added: h has two consumers."""
+    linear, tanh, loss_cls, add = _oracle_layers()
+    core, tape_mod = _m("core"), _m("gradient_tape")
+    l1, l2, l3 = linear(w1, b1), linear(w2, b2), linear(w3, b3)
+    x = core.Tensor(x)
+    with tape_mod.GradientTape() as tape:
+        h = tanh()(l1(x))
+        value = loss_cls()(add()(l2(h), l3(h)), target)
+    sources = [l1.w, l1.b, l2.w, l2.b, l3.w, l3.b, x]
+    return [_a(g) for g in tape.gradient(value, sources)]
 
 
 # -- optimizers ---------------------------------------------------------------------------------
@@ -274,6 +307,19 @@ def model_fit(x, y, epochs, batch_size, seed):
 
     return {"loss_before": metric(before, "loss"), "loss_after": metric(after, "loss"),
             "acc_after": metric(after, "acc", "accuracy")}
+
+
+def model_evaluate(x, y, seed):
+    """Weights before and after evaluate(): evaluation must not train."""
+    np.random.seed(int(seed))
+    layers, act, losses, metrics, opt, model = (_m(n) for n in (
+        "layers", "activations", "losses", "metrics", "optimizers", "model"))
+    seq = model.SequentialModel([layers.Dense(x.shape[1], y.shape[1], "xavier"), act.Softmax()])
+    seq.compile(opt.BasicOptimizer(0.5), losses.CategoricalCrossEntropy(),
+                metrics.CategoricalAccuracy())
+    before = [np.array(w) for w in seq.weights]
+    seq.evaluate(x, y, batch_size=16)
+    return {"before": before, "after": [_a(w) for w in seq.weights]}
 
 
 # -- the training script --------------------------------------------------------------------

@@ -1,0 +1,35 @@
+"""Statistical checks for random draws, with tolerances from the sampling distribution."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .compare import expect
+
+
+def check_distribution(w: np.ndarray, kind: str, var: float, what: str) -> None:
+    """Mean, variance and kurtosis against theory, with tolerances of 6 standard errors.
+
+    For n draws: SE(mean) = sigma/sqrt(n); SE(sample variance) = sqrt((mu4 - sigma^4)/n) with
+    mu4 = 3 sigma^4 (normal) or 9/5 sigma^4 (uniform); SE(kurtosis) ~ sqrt(24/n) (normal),
+    smaller for the uniform. Six SEs make a false failure rarer than 1e-8 per check.
+    """
+    n = w.size
+    sigma = np.sqrt(var)
+    kurt_theory = 3.0 if kind == "normal" else 1.8
+    mean, sample_var = float(w.mean()), float(w.var())
+    expect(abs(mean) <= 6 * sigma / np.sqrt(n),
+           f"{what}: mean {mean:.4g} should be close to 0")
+    se_var = var * np.sqrt((kurt_theory - 1.0) / n)
+    expect(abs(sample_var - var) <= 6 * se_var,
+           f"{what}: variance {sample_var:.4g}, expected {var:.4g} "
+           f"(std {np.sqrt(sample_var):.4g} vs {sigma:.4g}; check which fan you used)")
+    kurt = float(((w - mean) ** 4).mean() / sample_var ** 2)
+    expect(abs(kurt - kurt_theory) <= 6 * np.sqrt(24.0 / n),
+           f"{what}: the values look {'uniform' if kurt < 2.4 else 'normal'}ly distributed; "
+           f"expected a {kind} distribution")
+    if kind == "uniform":
+        bound = np.sqrt(3 * var)
+        expect(float(np.abs(w).max()) <= bound * (1 + 1e-9),
+               f"{what}: values reach {float(np.abs(w).max()):.4g}, beyond the bound "
+               f"+/-{bound:.4g}")

@@ -1,0 +1,181 @@
+"""`quiz` command group: render, grade, check and list randomized quizzes.
+
+Attach with ``main.add_command(quiz)``; standalone: ``python -m autograder.quizzes.cli --help``.
+Usage errors exit with 2 (click's convention), invalid banks or data with 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from .analysis import Thresholds
+from .build import grade_quiz, render_quiz
+from .errors import QuizError, RosterError, UnknownQuizError
+from .library import (DEFAULT_BUILD, DEFAULT_ROOT, DEMO_ROSTER, Quiz, load_definitions,
+                      load_library, load_quiz)
+from .render import read_roster
+from .validate import CHECK_SEEDS_DEFAULT, check_library
+
+_root_option = click.option(
+    "--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=DEFAULT_ROOT, show_default=True,
+    help="Folder holding banks/, quizzes.yaml and rosters/.")
+_seed_option = click.option("--seed", type=int, default=None,
+                            help="Override the seed from quizzes.yaml (use the same for "
+                                 "render and grade).")
+
+
+def _load(name: str, root: Path, seed: int | None) -> Quiz:
+    try:
+        return load_quiz(name, root, seed)
+    except UnknownQuizError as error:
+        raise click.BadParameter(str(error), param_hint="'NAME'") from None
+    except QuizError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group(name="quiz")
+def quiz() -> None:
+    """Randomized multiple-choice quizzes: per-student variants, keys, LMS exports, grading."""
+
+
+@quiz.command()
+@click.argument("name")
+@click.option("--roster", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV with a student_id column.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (created if needed).")
+@_seed_option
+@_root_option
+def render(name: str, roster: Path, out: Path, seed: int | None, root: Path) -> None:
+    """Render quiz NAME for every student of the roster, with keys and LMS exports."""
+    loaded = _load(name, root, seed)
+    try:
+        students = read_roster(roster)
+    except RosterError as error:
+        raise click.BadParameter(str(error), param_hint="'--roster'") from None
+    try:
+        summary = render_quiz(loaded, students, out)
+    except QuizError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Rendered quiz '{name}' (seed {loaded.seed}) for {summary.students} students, "
+               f"{summary.questions} questions each, into {out}")
+    click.echo("  students/<id>.html, students/<id>.md   variants to hand out")
+    click.echo("  keys/<id>.md, answer_key.csv           instructor keys with explanations")
+    click.echo(f"  lms/{name}_qti.zip, lms/{name}_moodle.xml, lms/{name}.gift   LMS imports")
+
+
+@quiz.command()
+@click.argument("name")
+@click.option("--responses", required=True, type=click.Path(exists=True, path_type=Path),
+              help="Responses CSV (student_id,q1,q2,...) or a folder of <id>.yaml files.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (created if needed).")
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Earlier gradebook.csv; lists students whose totals changed.")
+@_seed_option
+@_root_option
+def grade(name: str, responses: Path, out: Path, previous: Path | None, seed: int | None,
+          root: Path) -> None:
+    """Grade responses to quiz NAME: gradebook, item analysis and regrade changes."""
+    loaded = _load(name, root, seed)
+    try:
+        summary = grade_quiz(loaded, responses, out, previous)
+    except QuizError as error:
+        raise click.ClickException(str(error)) from None
+    results = summary.results
+    if results:
+        mean = sum(r.score for r in results) / len(results)
+        top = max(r.max_score for r in results)
+        click.echo(f"Graded {len(results)} students of quiz '{name}': mean score "
+                   f"{mean:.2f} / {top:g}")
+    else:
+        click.echo(f"No gradable responses for quiz '{name}'")
+    flagged = [s for s in summary.items if s.flags]
+    few = sum(1 for s in summary.items if s.n < Thresholds().min_students)
+    note = (f" ({few} answered by fewer than {Thresholds().min_students} students: not "
+            "flagged)" if few else "")
+    click.echo(f"Item analysis: {len(summary.items)} questions, {len(flagged)} flagged{note}")
+    for stats in flagged:
+        reasons = ", ".join(flag.value for flag, _ in stats.flags)
+        click.echo(f"  {stats.question.id}: {reasons}")
+    if summary.changes is not None:
+        click.echo(f"Regrade: {len(summary.changes)} students changed")
+        for change in summary.changes:
+            old = "-" if change.old is None else f"{change.old:g}"
+            new = "-" if change.new is None else f"{change.new:g}"
+            click.echo(f"  {change.student_id}: {old} -> {new}")
+    if summary.problems:
+        click.echo(f"Warning: {len(summary.problems)} problems with the responses "
+                   f"(see {out / 'problems.txt'}):", err=True)
+        for problem in summary.problems[:10]:
+            click.echo(f"  {problem}", err=True)
+    click.echo(f"Wrote {', '.join(p.name for p in summary.files)} to {out}")
+
+
+@quiz.command()
+@click.option("--seeds", type=click.IntRange(min=1), default=CHECK_SEEDS_DEFAULT,
+              show_default=True, help="Variants rendered per question.")
+@_root_option
+def check(seeds: int, root: Path) -> None:
+    """Validate every bank: render each question for many seeds, then resolve every quiz."""
+    try:
+        library = load_library(root)
+        checks = check_library(library, seeds)
+    except QuizError as error:
+        raise click.ClickException(str(error)) from None
+    per_bank = Counter(library.questions[c.question_id].source for c in checks)
+    for source, count in per_bank.items():
+        click.echo(f"  {source}: {count} questions")
+    parameterized = sum(1 for c in checks if library.questions[c.question_id].parameterized)
+    click.echo(f"OK: {len(checks)} questions in {len(per_bank)} banks rendered for {seeds} "
+               f"seeds each ({parameterized} parameterized)")
+
+
+@quiz.command(name="build-all")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help=f"Roster CSV [default: ROOT/rosters/{DEMO_ROSTER}].")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_BUILD,
+              show_default=True, help="Each quiz goes to OUT/<quiz name>/.")
+@click.option("--seeds", type=click.IntRange(min=1), default=CHECK_SEEDS_DEFAULT,
+              show_default=True, help="Variants rendered per question by the check.")
+@_root_option
+def build_all(roster: Path | None, out: Path, seeds: int, root: Path) -> None:
+    """Check every bank, then render every quiz of quizzes.yaml for the roster."""
+    try:
+        library = load_library(root)
+        checks = check_library(library, seeds)
+        definitions = load_definitions(library)
+        students = read_roster(roster or library.paths.rosters_dir / DEMO_ROSTER)
+        click.echo(f"Checked {len(checks)} questions ({seeds} seeds each)")
+        for name in definitions:
+            summary = render_quiz(Quiz(definitions[name], library), students, out / name)
+            click.echo(f"Rendered {name}: {summary.students} students, {summary.questions} "
+                       f"questions -> {out / name}")
+    except QuizError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@quiz.command(name="list")
+@_root_option
+def list_quizzes(root: Path) -> None:
+    """List the quizzes of quizzes.yaml and the banks' topics."""
+    try:
+        library = load_library(root)
+        definitions = load_definitions(library)
+    except QuizError as error:
+        raise click.ClickException(str(error)) from None
+    for name, definition in definitions.items():
+        count = sum(section.pick for section in definition.sections)
+        click.echo(f"{name}: {definition.title} ({count} questions, seed {definition.seed})")
+    topics = Counter(q.topic for q in library.questions.values())
+    click.echo("Topics: " + ", ".join(f"{t} ({n})" for t, n in topics.items()))
+
+
+if __name__ == "__main__":
+    sys.exit(quiz())
