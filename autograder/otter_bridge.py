@@ -59,10 +59,13 @@ def _leave_staff_notes(root: Path, res) -> None:
     notes = "\n".join(res.staff_notes)
     if res.student_output.strip():
         notes += "\n\nWhat the student's code printed:\n" + res.student_output
-    doc = {"notes": notes, "messages": list(res.messages),
-           "visibility": {c.title: c.visibility for c in res.components}}
+    leave_staff_file(root, notes, {c.title: c.visibility for c in res.components})
+
+
+def leave_staff_file(root: Path, notes: str, visibility: dict[str, str]) -> None:
+    """Write what ensure_results() adds to Otter's results.json (mode 600, in source/)."""
     path = root / "source" / STAFF_FILE
-    path.write_text(json.dumps(doc))
+    path.write_text(json.dumps({"notes": notes, "visibility": visibility}))
     os.chmod(path, 0o600)
 
 

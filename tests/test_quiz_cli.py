@@ -44,8 +44,11 @@ def test_build_all_checks_banks_and_renders_every_quiz(tmp_path):
     assert result.output.splitlines() == [
         "Checked 7 questions (20 seeds each)",
         f"Rendered mini: 6 students, 7 questions -> {tmp_path / 'mini'}",
-        f"Rendered mini-pool: 6 students, 3 questions -> {tmp_path / 'mini-pool'}"]
+        f"Gradescope zip for mini -> {tmp_path / 'mini' / 'autograder.zip'}",
+        f"Rendered mini-pool: 6 students, 3 questions -> {tmp_path / 'mini-pool'}",
+        f"Gradescope zip for mini-pool -> {tmp_path / 'mini-pool' / 'autograder.zip'}"]
     assert (tmp_path / "mini-pool" / "lms" / "mini-pool_qti.zip").is_file()
+    assert (tmp_path / "mini-pool" / "autograder.zip").is_file()
 
 
 def test_render_writes_variants_keys_and_exports(tmp_path):

@@ -146,7 +146,9 @@ def check(seeds: int, root: Path) -> None:
               show_default=True, help="Variants rendered per question by the check.")
 @_root_option
 def build_all(roster: Path | None, out: Path, seeds: int, root: Path) -> None:
-    """Check every bank, then render every quiz of quizzes.yaml for the roster."""
+    """Check every bank, render every quiz for the roster and build its Gradescope zip."""
+    from ..build.quiz_zip import build_quiz_zip
+
     try:
         library = load_library(root)
         checks = check_library(library, seeds)
@@ -157,8 +159,26 @@ def build_all(roster: Path | None, out: Path, seeds: int, root: Path) -> None:
             summary = render_quiz(Quiz(definitions[name], library), students, out / name)
             click.echo(f"Rendered {name}: {summary.students} students, {summary.questions} "
                        f"questions -> {out / name}")
+            grader = build_quiz_zip(name, out / name / "autograder.zip", root)
+            click.echo(f"Gradescope zip for {name} -> {grader}")
     except QuizError as error:
         raise click.ClickException(str(error)) from None
+
+
+@quiz.command(name="zip")
+@click.argument("name")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the zip [default: build/quizzes/NAME/autograder.zip].")
+@_root_option
+def zip_command(name: str, out: Path | None, root: Path) -> None:
+    """Build the Gradescope autograder zip that grades answers files for quiz NAME."""
+    from ..build.quiz_zip import build_quiz_zip
+
+    try:
+        grader = build_quiz_zip(name, out or DEFAULT_BUILD / name / "autograder.zip", root)
+    except QuizError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Gradescope zip for {name} -> {grader}")
 
 
 @quiz.command(name="list")
