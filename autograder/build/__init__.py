@@ -1,0 +1,1 @@
+"""Build steps: student skeletons and Gradescope/Otter zips."""

@@ -1,0 +1,23 @@
+"""Build one assignment: the student skeleton, then the Gradescope zip (in that order)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..config import Assignment
+from ..paths import CoursePaths
+from .otter_zip import build_zip
+from .skeleton import build_skeleton, copy_public_tests
+
+
+def build_assignment(assignment: Assignment, paths: CoursePaths,
+                     skeleton_only: bool = False) -> Iterator[str]:
+    """Run the build steps, yielding one progress line per step."""
+    handout = paths.handout(assignment.name)
+    written = build_skeleton(assignment.solution, handout, assignment.submission.files)
+    copy_public_tests(assignment.solution, handout)
+    yield f"{assignment.name}: skeleton ({len(written)} files) -> {handout}"
+    if skeleton_only:
+        return
+    out = build_zip(assignment, paths.grader_zip(assignment.name))
+    yield f"{assignment.name}: Gradescope zip -> {out} ({out.stat().st_size // 1024} KiB)"
