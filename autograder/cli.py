@@ -43,16 +43,32 @@ def build(assignments: tuple[str, ...], skeleton_only: bool) -> None:
 
 @main.command()
 @click.argument("assignment")
-@click.argument("submission", type=click.Path(exists=True, path_type=Path))
+@click.argument("submission", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
 @click.option("--results", type=click.Path(path_type=Path), default=None,
               help="Write Gradescope's results.json here.")
 @click.option("--staff", is_flag=True, help="Also print staff-only notes.")
-def grade(assignment: str, submission: Path, results: Path | None, staff: bool) -> None:
-    """Grade one SUBMISSION (a folder, a zip or a file) of ASSIGNMENT."""
+def grade(assignment: str, submission: tuple[Path, ...], results: Path | None,
+          staff: bool) -> None:
+    """Grade one SUBMISSION of ASSIGNMENT: a folder, a zip, or loose files."""
+    import shutil
+    import tempfile
+
     from .engine import grade as grade_submission
     from .report import render_text, to_gradescope, write_results
 
-    result = grade_submission(_load(assignment), submission)
+    config = _load(assignment)
+    with tempfile.TemporaryDirectory(prefix="ag-loose-") as tmp:
+        if len(submission) == 1:
+            source = submission[0]
+        else:  # loose files, as Gradescope stores files uploaded one by one
+            source = Path(tmp)
+            for path in submission:
+                if path.is_dir():
+                    raise click.UsageError(f"'{path}' is a folder: give one folder, one zip, "
+                                           "or several files")
+                shutil.copy(path, source / path.name)
+        result = grade_submission(config, source)
     click.echo(render_text(result, staff=staff))
     if results:
         write_results(to_gradescope(result), results)

@@ -13,6 +13,8 @@ sandbox) so that the rows compare the harness, not BLAS threading.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import statistics
 import subprocess
@@ -37,7 +39,8 @@ BIN = Path(sys.executable).parent
 
 def timed(fn) -> float:
     start = time.perf_counter()
-    fn()
+    with contextlib.redirect_stdout(io.StringIO()):  # the floor row prints training epochs
+        fn()
     return time.perf_counter() - start
 
 

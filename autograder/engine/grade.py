@@ -128,6 +128,7 @@ def grade(assignment: Assignment, submission: Path, *, hide: tuple[Path, ...] = 
                                                   tuple(results)))
             output = sandbox.output.text()
             staff.append(f"student processes started: {sandbox.starts}; uid {sandbox.uid}")
+            staff.append(f"torch oracle device: {oracle.used}")
             uid = sandbox.uid
     return SubmissionResult(
         assignment=assignment.name, components=tuple(components), messages=tuple(messages),
