@@ -7,7 +7,6 @@ import shutil
 import zipfile
 from pathlib import Path
 
-import pytest
 
 from autograder.engine.submission import normalize, static_problems
 from autograder.report import to_gradescope, validate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.build.skeleton import FenceError, build_skeleton, strip_solutions
+from autograder.build.skeleton import FenceError, strip_solutions
 
 SOURCE = '''class Dense:
     def forward(self, x):

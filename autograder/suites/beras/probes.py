@@ -282,7 +282,7 @@ def optimizer_steps(name, kwargs, params, grads):
 
 # -- model --------------------------------------------------------------------------------------
 def model_forward(x, w1, b1, w2, b2):
-    layers, act, model = _m("layers"), _m("activations"), _m("model")
+    act, model = _m("activations"), _m("model")
     seq = model.SequentialModel([_dense(w1, b1), act.Sigmoid(), _dense(w2, b2)])
     return _a(seq(x))
 
