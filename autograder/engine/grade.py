@@ -42,7 +42,9 @@ def describe_fault(fault: StudentFault) -> str:
         file, line, func, _text = frames[-1]
         where = f" (at {file}:{line} in {func})"
     if fault.kind == "exception" and info.get("type") == "NotImplementedError":
-        return f"not implemented yet{where}: {fault}".rstrip(": ")
+        name = str(fault).removesuffix(": your code here").strip() or "this part"
+        place = f" ({frames[-1][0]}:{frames[-1][1]})" if frames else ""
+        return f"{name} is not implemented yet{place}"
     if fault.kind == "exception":
         return f"your code raised {info.get('type', 'an error')}: {fault}{where}"
     if fault.kind == "exit":
