@@ -44,8 +44,7 @@ def result(assignment: str):
         # AG_INPROCESS=1 turns this into a plain Otter-style grader (checks in Otter's kernel,
         # no isolation): only for the benchmark's baseline, never for real grading.
         isolated = os.environ.get("AG_INPROCESS") != "1"
-        res = grade(config, root / "submission", hide=(root / "source", root / "results"),
-                    isolated=isolated)
+        res = grade(config, root / "submission", isolated=isolated)
         _CACHE[assignment] = res
         _leave_staff_notes(root, res)
     return _CACHE[assignment]

@@ -8,30 +8,6 @@ from pathlib import Path
 from .config import Assignment, ConfigError, load_assignment
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DISTRIBUTION = "dl-autograder"
-
-
-def project_copies() -> tuple[Path, ...]:
-    """Every copy of this project the grader can see: the running one and an installed one.
-
-    The sandbox hides them all (hidden suites and solutions live there): grading from an
-    unpacked zip on a machine that also has a checkout must not expose the checkout.
-    """
-    import json
-    from importlib import metadata
-    from urllib.parse import unquote, urlparse
-
-    roots = {REPO_ROOT}
-    try:
-        text = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
-    except metadata.PackageNotFoundError:
-        text = None
-    if text:
-        url = urlparse(json.loads(text).get("url", ""))
-        if url.scheme == "file":
-            roots.add(Path(unquote(url.path)).resolve())
-    return tuple(sorted(roots))
-
 
 @dataclass(frozen=True)
 class CoursePaths:

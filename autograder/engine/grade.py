@@ -14,7 +14,6 @@ import traceback
 from pathlib import Path
 
 from ..config import Assignment
-from ..paths import project_copies
 from ..sandbox import Sandbox, SandboxSettings, StudentFault, probe_capabilities
 from .compare import CheckFailed
 from .oracle import TorchOracle
@@ -79,8 +78,8 @@ def _in_process():
     return InProcess
 
 
-def grade(assignment: Assignment, submission: Path, *, hide: tuple[Path, ...] = (),
-          progress: bool = False, isolated: bool = True) -> SubmissionResult:
+def grade(assignment: Assignment, submission: Path, *, progress: bool = False,
+          isolated: bool = True) -> SubmissionResult:
     """Grade one submission (a folder, a zip or a single file).
 
     `isolated=False` runs student code in this process (benchmarks of the harness overhead
@@ -102,8 +101,7 @@ def grade(assignment: Assignment, submission: Path, *, hide: tuple[Path, ...] = 
                             + ", ".join(assignment.submission.files))
         settings = SandboxSettings(
             work_src=norm.root, probes=suite.probes, limits=assignment.limits,
-            forbidden=assignment.submission.forbidden_imports,
-            hide=(*project_copies(), *hide))
+            forbidden=assignment.submission.forbidden_imports)
         components = []
         executor = Sandbox if isolated else _in_process()
         with executor(settings, caps) as sandbox:

@@ -30,6 +30,7 @@ from .uids import UidLease
 from .wire import WireError, decode_value, encode_value
 
 RUNNER = Path(__file__).with_name("child") / "runner.py"
+VIEW = Path(__file__).with_name("view.sh")
 MAX_REPLY_BYTES = 300 * 1024 * 1024
 START_SECONDS = 60.0
 MAX_RESTARTS = 200
@@ -55,8 +56,6 @@ class SandboxSettings:
     """The suite's probe module (driver code, no expected values)."""
     limits: Limits
     forbidden: tuple[str, ...] = ()
-    hide: tuple[Path, ...] = ()
-    """Paths made invisible to the child (grader source, results, the checkout)."""
     trusted: bool = False
     """True for the reference solution: separate process, no uid drop or namespaces."""
     env: dict[str, str] = field(default_factory=dict)
@@ -196,8 +195,9 @@ class Sandbox:
         agdir = self._base / "ag"
         agdir.mkdir()
         shutil.copy(RUNNER, agdir / "runner.py")
+        shutil.copy(VIEW, agdir / "view.sh")
         shutil.copy(self.settings.probes, agdir / "probes.py")
-        for p in (agdir, agdir / "runner.py", agdir / "probes.py"):
+        for p in (agdir, agdir / "runner.py", agdir / "probes.py", agdir / "view.sh"):
             os.chmod(p, 0o755 if p.is_dir() else 0o644)
         if self._lease is not None:
             uid = self._lease.uid
@@ -207,18 +207,12 @@ class Sandbox:
             os.chown(self.work, uid, uid)
             os.chmod(self.work, 0o700)
 
-    def _hidden_paths(self) -> list[Path]:
-        keep = [self._base.resolve()]
-        runtime = child_runtime(self.caps.uid_drop)
-        if runtime.pythonpath:
-            keep.append(Path(runtime.pythonpath).resolve())
-        keep.append(Path(runtime.python).resolve())
-        hidden = []
-        for path in self.settings.hide:
-            path = path.resolve()
-            if path.exists() and not any(k == path or path in k.parents for k in keep):
-                hidden.append(path)
-        return hidden
+    def _visible_paths(self, runtime_path: str | None) -> list[str]:
+        """What the child's new root keeps besides system folders: its own folder, the mirror."""
+        keep = [str(self._base.resolve())]
+        if runtime_path:
+            keep.append(str(Path(runtime_path).resolve()))
+        return keep
 
     def _command(self, reply_w: int) -> tuple[list[str], dict[str, str]]:
         runtime = child_runtime(self.caps.uid_drop)
@@ -231,11 +225,11 @@ class Sandbox:
             cmd = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                    "--no-new-privs", "--", *cmd]
         if self.caps.namespaces:
-            script = "".join(
-                f"mount -t tmpfs -o size=64k,mode=755 none '{p}' && " for p in self._hidden_paths()
-            ) + 'exec "$@"'
+            new_root = self._base / "root"
+            new_root.mkdir(exist_ok=True)
             cmd = ["unshare", "--mount", "--net", "--pid", "--fork", "--kill-child",
-                   "--mount-proc", "--", "/bin/sh", "-c", script, "sh", *cmd]
+                   "--mount-proc", "--", "/bin/sh", str(self._base / "ag" / "view.sh"),
+                   str(new_root), *self._visible_paths(runtime.pythonpath), "--", *cmd]
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(self.work),
                "TMPDIR": str(self.work), "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
                "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1", "MPLBACKEND": "Agg",
