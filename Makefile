@@ -42,7 +42,7 @@ else
 endif
 
 bench: $(STAMP)
-	$(PY) benchmarks/bench_grading.py
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf build .pytest_cache
