@@ -56,8 +56,6 @@ class SandboxSettings:
     """The suite's probe module (driver code, no expected values)."""
     limits: Limits
     forbidden: tuple[str, ...] = ()
-    trusted: bool = False
-    """True for the reference solution: separate process, no uid drop or namespaces."""
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -170,10 +168,7 @@ class Sandbox:
 
     def __init__(self, settings: SandboxSettings, caps: Capabilities | None = None) -> None:
         self.settings = settings
-        caps = caps or probe_capabilities()
-        if settings.trusted:
-            caps = Capabilities(root=caps.root, uid_drop=False, namespaces=False)
-        self.caps = caps
+        self.caps = caps or probe_capabilities()
         self.output = OutputTail(settings.limits.output_kb * 1024)
         self.deadline = time.monotonic() + settings.limits.submission_seconds
         self.starts = 0
@@ -250,9 +245,8 @@ class Sandbox:
         limits = [(resource.RLIMIT_CPU, (cpu, cpu + 5)),
                   (resource.RLIMIT_FSIZE, (lim.file_size_mb << 20,) * 2),
                   (resource.RLIMIT_CORE, (0, 0)),
-                  (resource.RLIMIT_NOFILE, (256, 256))]
-        if not self.settings.trusted:
-            limits.append((resource.RLIMIT_AS, (lim.memory_mb << 20,) * 2))
+                  (resource.RLIMIT_NOFILE, (256, 256)),
+                  (resource.RLIMIT_AS, (lim.memory_mb << 20,) * 2)]
         if self._lease is not None:
             limits.append((resource.RLIMIT_NPROC, (lim.processes,) * 2))
         for which, value in limits:
