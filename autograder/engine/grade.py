@@ -72,6 +72,19 @@ def _run_check(suite: Suite, key: str, trial: Trial) -> str:
     return ""
 
 
+def _student_uses_cuda(assignment: Assignment) -> bool:
+    """Torch assignments get the GPU when one is present (and the policy allows it)."""
+    if "torch" in assignment.submission.forbidden_imports:
+        return False
+    if assignment.torch_device.value == "cpu":
+        return False
+    try:
+        import torch
+    except ImportError:
+        return False
+    return bool(torch.cuda.is_available())
+
+
 def _in_process():
     from ..sandbox.inprocess import InProcess
 
@@ -101,7 +114,8 @@ def grade(assignment: Assignment, submission: Path, *, progress: bool = False,
                             + ", ".join(assignment.submission.files))
         settings = SandboxSettings(
             work_src=norm.root, probes=suite.probes, limits=assignment.limits,
-            forbidden=assignment.submission.forbidden_imports)
+            forbidden=assignment.submission.forbidden_imports,
+            limit_address_space=not _student_uses_cuda(assignment))
         components = []
         executor = Sandbox if isolated else _in_process()
         with executor(settings, caps) as sandbox:

@@ -56,6 +56,9 @@ class SandboxSettings:
     """The suite's probe module (driver code, no expected values)."""
     limits: Limits
     forbidden: tuple[str, ...] = ()
+    limit_address_space: bool = True
+    """False when student code uses CUDA, whose driver reserves far more address space than
+    it uses (memory is then bounded by the GPU and the container, not by RLIMIT_AS)."""
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -245,8 +248,9 @@ class Sandbox:
         limits = [(resource.RLIMIT_CPU, (cpu, cpu + 5)),
                   (resource.RLIMIT_FSIZE, (lim.file_size_mb << 20,) * 2),
                   (resource.RLIMIT_CORE, (0, 0)),
-                  (resource.RLIMIT_NOFILE, (256, 256)),
-                  (resource.RLIMIT_AS, (lim.memory_mb << 20,) * 2)]
+                  (resource.RLIMIT_NOFILE, (256, 256))]
+        if self.settings.limit_address_space:
+            limits.append((resource.RLIMIT_AS, (lim.memory_mb << 20,) * 2))
         if self._lease is not None:
             limits.append((resource.RLIMIT_NPROC, (lim.processes,) * 2))
         for which, value in limits:
