@@ -125,11 +125,15 @@ def results_check(path: Path) -> None:
 
 
 def _attach_optional_groups() -> None:
-    try:
-        from .quizzes.cli import quiz
-    except ImportError:
-        return
-    main.add_command(quiz)
+    """The staff command groups; a grader zip leaves batch/ and audit/ out, so each is optional."""
+    import importlib
+
+    for module, name in ((".quizzes.cli", "quiz"), (".batch.cli", "batch"), (".audit.cli", "audit")):
+        try:
+            group = getattr(importlib.import_module(module, __package__), name)
+        except ModuleNotFoundError:  # left out of this copy (a grader zip)
+            continue
+        main.add_command(group)
 
 
 _attach_optional_groups()

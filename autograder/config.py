@@ -95,13 +95,58 @@ class SubmissionSpec:
     """Top-level modules student code may not import (checked statically and at run time)."""
 
 
+class PolicyAnchor(str, enum.Enum):
+    """Which date of Gradescope's submission metadata a policy window is measured from."""
+
+    RELEASE = "release"  # assignment.release_date
+    DUE = "due"  # assignment.due_date
+
+
 @dataclass(frozen=True)
 class PolicyWindow:
-    """A submission window: from `start_days` to `end_days` after release, at most `max_visible`."""
+    """A submission window: from `start_days` to `end_days` after the anchor date.
+
+    Inside the window a student's first `max_visible` submissions show their results; later ones
+    are still graded, but hidden, and the student keeps the last visible score. `max_visible`
+    None means unlimited; `end_days` None means open-ended.
+    """
 
     start_days: float
-    end_days: float
+    end_days: float | None
     max_visible: int | None = None
+    relative_to: PolicyAnchor = PolicyAnchor.RELEASE
+    label: str | None = None
+    """How messages name the window (default: 'days 7-14 after release')."""
+
+    def describe(self) -> str:
+        if self.label:
+            return self.label
+        anchor = f"the {self.relative_to.value} date"
+        if self.end_days is None:
+            return f"the time from day {self.start_days:g} after {anchor}" if self.start_days else \
+                f"the time after {anchor}"
+        return f"days {self.start_days:g}-{self.end_days:g} after {anchor}"
+
+    def contains(self, days: float) -> bool:
+        return self.start_days <= days and (self.end_days is None or days < self.end_days)
+
+
+@dataclass(frozen=True)
+class AuditSpec:
+    """The optional `audit:` key: how `python -m autograder audit` judges this grader."""
+
+    min_score: float = 0.9
+    """Smallest acceptable mutation score (killed / non-equivalent mutants)."""
+    max_mutants: int | None = None
+    """Cap on the mutants of a full audit (a deterministic sample beyond it); None: all."""
+    seed: int = 0
+    """Seed of every mutant sample (same seed, same mutants)."""
+    test_sample: int = 20
+    """Mutants graded by the quick audit that `make test` runs."""
+    slow_checks: tuple[str, ...] = ()
+    """Checks (`component.check`) a quick audit runs only for mutants of their own component."""
+    covers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Component id -> the code it grades: `file` or `file::Qualified.name` (most specific wins)."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +167,8 @@ class Assignment:
     policy: tuple[PolicyWindow, ...] = field(default=())
     source: Path | None = None
     """The YAML file this was loaded from."""
+    audit: AuditSpec | None = None
+    """Mutation-audit settings (`audit:` key), None when the YAML has none."""
 
     @property
     def points(self) -> float:
@@ -191,6 +238,94 @@ def _component(data: dict[str, Any], where: str) -> Component:
     return Component(str(cid), str(_require(data, "title", where)), visibility, tuple(checks))
 
 
+def _audit(data: Any, where: str, components: tuple[Component, ...]) -> AuditSpec | None:
+    """`audit: {min_score, max_mutants, seed, test_sample, slow_checks, covers}` (all optional)."""
+    if data is None:
+        return None
+    key = f"{where}: audit"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{key} must be a mapping, got {data!r}")
+    _no_unknown(data, set(AuditSpec.__dataclass_fields__), key)
+    score = data.get("min_score", 0.9)
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 <= score <= 1:
+        raise ConfigError(f"{key}.min_score must be a number in [0, 1], got {score!r}")
+    counts = {}
+    for name, default, least in (("max_mutants", None, 1), ("seed", 0, 0), ("test_sample", 20, 1)):
+        value = data.get(name, default)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or value < least):
+            raise ConfigError(f"{key}.{name} must be a whole number >= {least}"
+                              f"{' or null' if default is None else ''}, got {value!r}")
+        counts[name] = value
+    known = {f"{c.id}.{k.id}" for c in components for k in c.checks}
+    slow = data.get("slow_checks") or []
+    if not isinstance(slow, list) or any(s not in known for s in slow):
+        raise ConfigError(f"{key}.slow_checks must list checks as 'component.check', got "
+                          f"{slow!r}")
+    covers = data.get("covers") or {}
+    if not isinstance(covers, dict):
+        raise ConfigError(f"{key}.covers must map component ids to lists of code, got {covers!r}")
+    ids = {c.id for c in components}
+    for cid, code in covers.items():
+        if cid not in ids:
+            raise ConfigError(f"{key}.covers.{cid}: no component with that id")
+        if not isinstance(code, list) or not all(isinstance(c, str) and c for c in code):
+            raise ConfigError(f"{key}.covers.{cid} must be a list like ['file.py', "
+                              f"'file.py::Class.method'], got {code!r}")
+    return AuditSpec(float(score), counts["max_mutants"], counts["seed"], counts["test_sample"],
+                     tuple(slow), {str(c): tuple(v) for c, v in covers.items()})
+
+
+def _days(value: Any, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ConfigError(f"{key} must be a non-negative number of days, got {value!r}")
+    return float(value)
+
+
+def _policy(data: Any, where: str) -> tuple[PolicyWindow, ...]:
+    """`policy: {windows: [{start_days, end_days, max_visible, relative_to, label}, ...]}`."""
+    if data is None:
+        return ()
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: policy must be a mapping with 'windows', got {data!r}")
+    _no_unknown(data, {"windows"}, f"{where}: policy")
+    raw = data.get("windows") or []
+    if not isinstance(raw, list):
+        raise ConfigError(f"{where}: policy.windows must be a list of windows, got {raw!r}")
+    windows = []
+    allowed = {"start_days", "end_days", "max_visible", "relative_to", "label"}
+    for i, spec in enumerate(raw):
+        key = f"{where}: policy.windows[{i}]"
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{key}: expected a mapping with 'start_days' and 'end_days'")
+        _no_unknown(spec, allowed, key)
+        start = _days(_require(spec, "start_days", key), f"{key}.start_days")
+        end = spec.get("end_days")
+        if end is not None:
+            end = _days(end, f"{key}.end_days")
+            if end <= start:
+                raise ConfigError(f"{key}.end_days must be after start_days ({start:g}), "
+                                  f"got {end:g}")
+        cap = spec.get("max_visible")
+        if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 0):
+            raise ConfigError(f"{key}.max_visible must be a whole number >= 0 or null "
+                              f"(unlimited), got {cap!r}")
+        anchor = _enum(PolicyAnchor, spec.get("relative_to", "release"), f"{key}.relative_to")
+        label = spec.get("label")
+        windows.append(PolicyWindow(start, end, cap, anchor,
+                                    None if label is None else str(label)))
+    for i, a in enumerate(windows):
+        for j, b in enumerate(windows[:i]):
+            if a.relative_to is not b.relative_to:
+                continue
+            a_end = float("inf") if a.end_days is None else a.end_days
+            b_end = float("inf") if b.end_days is None else b.end_days
+            if a.start_days < b_end and b.start_days < a_end:
+                raise ConfigError(f"{where}: policy.windows[{i}] overlaps policy.windows[{j}] "
+                                  "(a submission must fall in at most one window)")
+    return tuple(windows)
+
+
 def load_assignment(path: str | Path, root: str | Path | None = None) -> Assignment:
     """Load and validate one assignment.yaml; `root` defaults to the repository root."""
     path = Path(path).resolve()
@@ -202,7 +337,7 @@ def load_assignment(path: str | Path, root: str | Path | None = None) -> Assignm
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: expected a mapping at the top level")
     _no_unknown(data, {"name", "title", "seed", "solution", "suite", "submission", "limits",
-                       "torch_device", "policy", "components"}, where)
+                       "torch_device", "policy", "components", "audit"}, where)
     root = Path(root) if root else path.parents[2]
     sub = _require(data, "submission", where)
     _no_unknown(sub, {"package", "files", "forbidden_imports"}, f"{where}: submission")
@@ -218,9 +353,7 @@ def load_assignment(path: str | Path, root: str | Path | None = None) -> Assignm
         if comp.id in seen:
             raise ConfigError(f"{where}: duplicate component id '{comp.id}'")
         seen.add(comp.id)
-    policy = data.get("policy") or {}
-    _no_unknown(policy, {"windows"}, f"{where}: policy")
-    windows = tuple(PolicyWindow(**w) for w in policy.get("windows") or [])
+    windows = _policy(data.get("policy"), where)
     return Assignment(
         name=str(_require(data, "name", where)),
         title=str(_require(data, "title", where)),
@@ -235,4 +368,5 @@ def load_assignment(path: str | Path, root: str | Path | None = None) -> Assignm
         components=components,
         policy=windows,
         source=path,
+        audit=_audit(data.get("audit"), where, components),
     )

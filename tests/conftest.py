@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import pickle
 from pathlib import Path
 
 import pytest
@@ -28,18 +31,48 @@ def beras_reference(beras) -> Path:
     return beras.solution
 
 
-@pytest.fixture(scope="session")
-def grade_beras(beras):
-    """grade_beras(path) with a cache: each distinct submission is graded once per session."""
-    cache = {}
+def _content_key(name: str, folder: Path) -> str:
+    """The assignment and every file's path and bytes: equal submissions, equal keys."""
+    digest = hashlib.sha256(name.encode())
+    files = [folder] if folder.is_file() else sorted(p for p in folder.rglob("*") if p.is_file())
+    for path in files:
+        digest.update(str(path.relative_to(folder) if path != folder else path.name).encode())
+        digest.update(b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
-    def run(path: Path):
-        key = str(path)
-        if key not in cache:
-            cache[key] = grade(beras, Path(path))
-        return cache[key]
+
+@pytest.fixture(scope="session")
+def shared_grade(tmp_path_factory):
+    """shared_grade(assignment, path): engine.grade, cached by content for the whole run.
+
+    The cache lives beside the xdist workers' temporary folders, so a submission graded by
+    one test module (say, every corpus bug in test_assignment_graders) is not graded again by
+    another (the same bugs through `otter run`), even on the other worker; a per-key lock
+    makes a second caller wait for the first instead of grading twice.
+    """
+    cache = tmp_path_factory.getbasetemp().parent / "ag-grade-cache"
+    cache.mkdir(exist_ok=True)
+
+    def run(assignment, path: Path):
+        path = Path(path)
+        target = cache / _content_key(assignment.name, path)
+        with open(target.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if target.is_file():
+                return pickle.loads(target.read_bytes())  # written by this test run only
+            result = grade(assignment, path)
+            tmp = target.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps(result))
+            tmp.replace(target)
+            return result
 
     return run
+
+
+@pytest.fixture(scope="session")
+def grade_beras(beras, shared_grade):
+    """grade_beras(path): each distinct Beras submission is graded once per test run."""
+    return lambda path: shared_grade(beras, Path(path))
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from autograder.build.skeleton import build_skeleton
-from autograder.engine import grade
 from autograder.paths import CoursePaths
 from autograder.report import to_gradescope, validate
 from helpers import apply_bug, load_bugs
@@ -35,17 +34,9 @@ def failures(result) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="session")
-def graded():
-    """graded(name, folder): each (assignment, folder) graded once per session."""
-    cache = {}
-
-    def run(name: str, folder: Path):
-        key = (name, str(folder))
-        if key not in cache:
-            cache[key] = grade(PATHS.load(name), folder)
-        return cache[key]
-
-    return run
+def graded(shared_grade):
+    """graded(name, folder): each distinct (assignment, submission) graded once per test run."""
+    return lambda name, folder: shared_grade(PATHS.load(name), Path(folder))
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -328,6 +328,11 @@ def check_softmax(b):
         J = rng.normal(size=(batch, n))
         Y.backward(torch.tensor(J))
         close(layer.compose_input_gradients(J)[0], X.grad)
+    # rows far apart: each row must be shifted by its own maximum, not the batch's
+    x = rng.normal(size=(3, 5)) + np.array([[1000.0], [0.0], [-1000.0]])
+    out = b.Softmax()(x)
+    assert np.all(np.isfinite(out))
+    close(out, torch.softmax(tt(x), dim=-1))
 
 
 # --------------------------------------------------------------------------- losses

@@ -130,8 +130,8 @@ def test_per_device_sizes_come_from_the_yaml():
 
 # -- full gradings (slow) ------------------------------------------------------------------------
 @pytest.mark.slow
-def test_reference_full_marks_within_the_cpu_budget():
-    result = grade(ASSIGNMENT, SOLUTION)
+def test_reference_full_marks_within_the_cpu_budget(shared_grade):
+    result = shared_grade(ASSIGNMENT, SOLUTION)  # shared with test_assignment_graders
     assert result.score == result.max_score == ASSIGNMENT.points
     expected = "cuda" if TorchOracle(ASSIGNMENT.torch_device).device == "cuda" else "cpu"
     assert result.device == expected

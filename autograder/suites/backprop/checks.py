@@ -381,17 +381,22 @@ def losses_cross_entropy(t: Trial) -> None:
 
 @SUITE.check("losses.large_logits")
 def losses_large_logits(t: Trial) -> None:
-    d_out, batch = int(t.rng.integers(3, 6)), int(t.rng.integers(2, 6))
-    f, y = 1000.0 + 3.0 * t.rng.normal(size=(d_out, batch)), _labels(t, d_out, batch)
-    hint = ("softmax without the max shift overflows: exp(1000) is inf in float64; subtract "
-            "each column's maximum before exponentiating")
-    expect_array(t.student("softmax", f=f), _softmax_cols(f), "softmax(f) for logits near 1000",
-                 hint=hint)
+    # Columns around +1000, 0 and -1000: a shift by one value for the whole matrix overflows or
+    # gives 0/0; and one column spanning -400..400: a shift by the minimum overflows.
+    d_out, batch = int(t.rng.integers(3, 6)), int(t.rng.integers(3, 6))
+    offsets = t.rng.permutation(np.resize([1000.0, 0.0, -1000.0], batch))
+    f = offsets[None, :] + 3.0 * t.rng.normal(size=(d_out, batch))
+    y = _labels(t, d_out, batch)
+    hint = ("exp(1000) is inf and exp(-1000) is 0 in float64; subtract each column's own "
+            "maximum (np.max(f, axis=0, keepdims=True)) before exponentiating")
+    f[:, int(t.rng.integers(batch))] = t.rng.permutation(np.linspace(-400.0, 400.0, d_out))
+    what = "for columns of logits near +1000, 0 and -1000, one spanning -400..400"
+    expect_array(t.student("softmax", f=f), _softmax_cols(f), f"softmax(f) {what}", hint=hint)
     got = t.student("loss", name="cross_entropy", f=f, y=y)
     want, grad = _ce_oracle(t, f, y)
-    expect_scalar(got["value"], want, "cross_entropy_loss(f, y) for logits near 1000",
-                  rtol=1e-6, atol=1e-9, hint=hint)
-    expect_array(got["grad"], grad, "cross_entropy_grad(f, y) for logits near 1000", hint=hint)
+    expect_scalar(got["value"], want, f"cross_entropy_loss(f, y) {what}", rtol=1e-6, atol=1e-9,
+                  hint=hint)
+    expect_array(got["grad"], grad, f"cross_entropy_grad(f, y) {what}", hint=hint)
 
 
 # -- backward ---------------------------------------------------------------------------------

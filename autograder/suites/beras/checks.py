@@ -102,6 +102,48 @@ def dense_weight_gradients(t: Trial) -> None:
                  "shaped (1, output_size)")
 
 
+def _compose_raw(jac: np.ndarray, up: np.ndarray, like: tuple[int, ...], what: str,
+                 for_input: bool) -> np.ndarray:
+    """Diffable's documented chain rule applied by trusted code to a student's raw Jacobian."""
+    batch = up.shape[0]
+    expect(jac.ndim >= 2 and jac.shape[0] == batch, f"{what} has shape {jac.shape}; a "
+           f"per-sample Jacobian has the batch ({batch}) first and at least 2 dimensions")
+    try:
+        if for_input:  # jac[b] @ J[b] for a matrix Jacobian, jac * J for an elementwise one
+            out = np.matmul(jac, up[..., None])[..., 0] if jac.ndim == 3 else jac * up
+        else:  # the per-sample contributions jac[b] * J[b], summed over the batch
+            out = np.sum(jac * up.reshape(batch, *([1] * (jac.ndim - 2)), up.shape[-1]), axis=0)
+    except ValueError:
+        out = None
+    expect(out is not None and out.size == int(np.prod(like)),
+           f"{what} has shape {jac.shape}: composed with an upstream J of shape {up.shape} "
+           f"it does not give a gradient shaped {like}")
+    return out.reshape(like) if not for_input else out
+
+
+@SUITE.check("dense.raw_jacobians")
+def dense_raw_jacobians(t: Trial) -> None:
+    x, w, b, up = _dense_inputs(t)
+    got = t.student("dense_raw", x=x, w=w, b=b)
+    expect(len(got["input"]) == 1 and len(got["weights"]) == 2,
+           f"Dense.get_input_gradients() should return 1 Jacobian (got {len(got['input'])}) and "
+           f"get_weight_gradients() 2, for w and b (got {len(got['weights'])})")
+    gx, = _torch_grads(t, lambda xt: ((xt @ t.oracle.tensor(w) + t.oracle.tensor(b))
+                                      * t.oracle.tensor(up)).sum(), x)
+    gw, gb = _torch_grads(t, lambda wt, bt: ((t.oracle.tensor(x) @ wt + bt)
+                                             * t.oracle.tensor(up)).sum(), w, b)
+    hint = ("the raw Jacobians are per sample: dy/dx is w for every sample (batch, in, out), "
+            "dy/dw is x as (batch, in, 1), dy/db is ones (batch, 1, out)")
+    for jac, want, what, for_input in (
+            (got["input"][0], gx, "Dense.get_input_gradients()[0]", True),
+            (got["weights"][0], gw, "Dense.get_weight_gradients()[0] (for w)", False),
+            (got["weights"][1], gb, "Dense.get_weight_gradients()[1] (for b)", False)):
+        jac = as_array(jac, what)
+        expect_array(_compose_raw(jac, up, want.shape, what, for_input), want,
+                     f"{what} composed with an upstream gradient J by Diffable's chain rule",
+                     hint=hint)
+
+
 # -- initializers ---------------------------------------------------------------------------
 INIT_SPECS = {  # name -> (distribution, variance as a function of fan_in, fan_out)
     "normal": ("normal", lambda i, o: 1.0),
@@ -173,6 +215,16 @@ def _softmax(x: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def _large_logits(t: Trial) -> np.ndarray:
+    """Rows around +1000, 0 and -1000 (a shift by one global value overflows or gives 0/0) and
+    one row spanning -400..400 (a shift by the row's minimum overflows)."""
+    batch, n, _ = _dims(t, low=3)
+    offsets = t.rng.permutation(np.resize([1000.0, 0.0, -1000.0], batch))
+    x = offsets[:, None] + t.rng.normal(size=(batch, n))
+    x[int(t.rng.integers(batch))] = t.rng.permutation(np.linspace(-400.0, 400.0, n))
+    return x
+
+
 @SUITE.check("softmax.forward")
 def softmax_forward(t: Trial) -> None:
     batch, n, _ = _dims(t)
@@ -183,11 +235,11 @@ def softmax_forward(t: Trial) -> None:
 
 @SUITE.check("softmax.large_logits")
 def softmax_large_logits(t: Trial) -> None:
-    batch, n, _ = _dims(t)
-    x = 1000.0 + t.rng.normal(size=(batch, n))
+    x = _large_logits(t)
     got = t.student("activation", name="Softmax", x=x)
-    expect_array(got["y"], _softmax(x), "Softmax.forward(x) for logits near 1000",
-                 hint="subtract each row's maximum before exponentiating")
+    expect_array(got["y"], _softmax(x), "Softmax.forward(x) for rows of logits near +1000, 0 "
+                 "and -1000, one spanning -400..400", hint="subtract each row's own maximum "
+                 "(np.max(x, axis=-1, keepdims=True)) before exponentiating")
 
 
 @SUITE.check("softmax.jacobian")
@@ -236,13 +288,22 @@ def loss_cce(t: Trial) -> None:
 @SUITE.check("losses.cce_clipping")
 def loss_cce_clipping(t: Trial) -> None:
     batch, n, _ = _dims(t)
+    batch = max(batch, 2)
     p, y = _probabilities(t, batch, n)
     p[0] = 0.0
     p[0, (int(np.argmax(y[0])) + 1) % n] = 1.0  # a confident, wrong first prediction
-    want = float(-np.mean(np.sum(y * np.log(np.clip(p, 1e-12, 1 - 1e-12)), axis=1)))
-    got = t.student("loss_value", name="CategoricalCrossEntropy", y_pred=p, y_true=y)
-    expect_scalar(got, want, "CategoricalCrossEntropy value when a probability is exactly 0",
-                  rtol=1e-5, hint="clip predictions to [1e-12, 1 - 1e-12] before the log")
+    p[1] = y[1]                                   # a confident, right second prediction
+    eps = 1e-12
+    want = float(-np.mean(np.sum(y * np.log(np.clip(p, eps, 1 - eps)), axis=1)))
+    got = t.student("loss", name="CategoricalCrossEntropy", y_pred=p, y_true=y)
+    expect_scalar(got["value"], want, "CategoricalCrossEntropy value when probabilities are "
+                  "exactly 0 and 1", rtol=1e-5, hint="clip predictions to [1e-12, 1 - 1e-12] "
+                  "before the log")
+    g, = _torch_grads(t, lambda pt: -(t.oracle.tensor(y) * pt.clamp(eps, 1 - eps).log())
+                      .sum(dim=1).mean(), p)
+    expect_array(got["grad"], g, "CategoricalCrossEntropy gradient when probabilities are "
+                 "exactly 0 and 1", hint="the derivative of the clipped formula: "
+                 "-y_true / (batch * p) inside [1e-12, 1 - 1e-12], 0 where the clip is active")
 
 
 # -- metrics and one-hot ------------------------------------------------------------------------

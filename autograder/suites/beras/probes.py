@@ -109,6 +109,14 @@ def dense_gradients(x, w, b, upstream):
     return {"input": _a(layer.compose_input_gradients(upstream)), "w": _a(gw), "b": _a(gb)}
 
 
+def dense_raw(x, w, b):
+    """The raw per-sample Jacobians, as the generic Diffable composition would use them."""
+    layer = _dense(w, b)
+    layer(x)
+    return {"input": [_a(j) for j in layer.get_input_gradients()],
+            "weights": [_a(j) for j in layer.get_weight_gradients()]}
+
+
 def dense_init(initializer, fan_in, fan_out, seed):
     np.random.seed(int(seed))
     layer = _m("layers").Dense(int(fan_in), int(fan_out), initializer)
@@ -128,10 +136,6 @@ def loss(name, y_pred, y_true):
     value = fn(y_pred, y_true)
     grads = fn.get_input_gradients()
     return {"value": _a(value), "grad": _a(grads[0]) if len(grads) else None}
-
-
-def loss_value(name, y_pred, y_true):
-    return _a(getattr(_m("losses"), name)()(y_pred, y_true))
 
 
 def accuracy(probs, labels):

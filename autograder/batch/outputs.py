@@ -1,0 +1,151 @@
+"""What a batch writes for the course: the gradebook CSV and each student's results and feedback.
+
+`gradebook.csv` has one row per student (each member of a group submission gets the group's
+row), importable into Gradescope or Canvas by SID or email:
+
+    SID,Name,Email,Submission,Total Score,Max Points,Status,Visible,Graded Score,<component>...
+
+`Total Score` is what the student gets (overrides applied; the carried score when the
+submission policy hid the result), `Graded Score` what this grader gave (with overrides), one
+column per component. `results/<submission>/results.json` is Gradescope's format (what the
+student would see, policy applied) and `feedback.txt` the readable report.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..config import Assignment
+from ..engine.results import CheckResult, ComponentResult, SubmissionResult
+from ..policy import apply_to_results
+from ..report import render_text, to_gradescope, write_results
+from .store import ResultRow
+
+SAFE = re.compile(r"[^A-Za-z0-9._@+-]+")
+
+
+def result_from_dict(data: dict[str, Any]) -> SubmissionResult:
+    comps = tuple(
+        ComponentResult(c["id"], c["title"], c["visibility"],
+                        tuple(CheckResult(**k) for k in c["checks"]))
+        for c in data.get("components") or [])
+    fields = {k: v for k, v in data.items() if k != "components"}
+    for key in ("messages", "staff_notes"):
+        fields[key] = tuple(fields.get(key) or ())
+    return SubmissionResult(components=comps, **fields)
+
+
+def zero_result(assignment: Assignment, reason: str, staff: str = "") -> SubmissionResult:
+    """Every check at 0 with the reason: a submission the batch could not grade."""
+    comps = tuple(
+        ComponentResult(c.id, c.title, c.visibility.value,
+                        tuple(CheckResult(f"{c.id}.{k.id}", k.title, 0.0, k.points,
+                                          f"not graded: {reason}") for k in c.checks))
+        for c in assignment.components)
+    notes = (f"batch: {reason}",) + ((staff,) if staff else ())
+    return SubmissionResult(assignment=assignment.name, components=comps,
+                            messages=(f"This submission could not be graded: {reason}. "
+                                      "It scores 0 until the course staff look at it.",),
+                            staff_notes=notes)
+
+
+def with_overrides(row: ResultRow) -> SubmissionResult:
+    """The stored result with the TA overrides applied to its checks (noted for staff)."""
+    result = result_from_dict(row.result)
+    notes, messages, comps = [], [], []
+    for comp in result.components:
+        checks = []
+        for chk in comp.checks:
+            stored = row.check(chk.key)
+            if stored is not None and stored.overridden:
+                ov = stored.overridden
+                notes.append(f"override {chk.key}: {chk.points:g} -> {stored.points:g} by "
+                             f"{ov['by']} ({ov['created_at']}): {ov['why']}")
+                messages.append(f"Score adjusted by the course staff: {chk.title}: "
+                                f"{chk.points:g} -> {stored.points:g} ({ov['why']})")
+                chk = replace(chk, points=stored.points,
+                              message=chk.message if stored.points < chk.max_points else "")
+            checks.append(chk)
+        comps.append(replace(comp, checks=tuple(checks)))
+    return replace(result, components=tuple(comps), messages=result.messages + tuple(messages),
+                   staff_notes=result.staff_notes + tuple(notes))
+
+
+def folder_name(key: str) -> str:
+    return SAFE.sub("_", key).strip("._") or "submission"
+
+
+def write_student(row: ResultRow, out: Path) -> Path:
+    """results.json (policy applied, what the student sees) and feedback.txt for one result."""
+    result = with_overrides(row)
+    folder = out / "results" / folder_name(row.submission_key)
+    folder.mkdir(parents=True, exist_ok=True)
+    doc = to_gradescope(result)
+    doc = apply_to_results(doc, result.extra.get("policy"))
+    doc.setdefault("extra_data", {})["batch"] = {
+        "status": row.status, "grader_hash": row.grader_hash, "result_id": row.id,
+        "graded_at": row.graded_at}
+    write_results(doc, folder / "results.json")
+    head = [f"Student: {row.label}", f"Submission: {row.submission_key}",
+            f"Total: {row.reported:g} / {row.max_score:g}"
+            + ("" if row.visible else " (last visible score kept)")]
+    if row.status != "graded":
+        head.append(f"Not graded: {row.reason}")
+    policy = (result.extra.get("policy") or {}).get("message")
+    if policy:
+        head.append(policy)
+    if row.visible:
+        body = render_text(result, staff=False)
+    else:  # what the student sees: the message and the kept score, not the hidden result
+        body = ("The detailed results of this submission are hidden by the submission policy "
+                "(staff: `batch report`, or the hidden tests in results.json).")
+    text = "\n".join(head) + "\n\n" + body + "\n"
+    (folder / "feedback.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def gradebook_rows(assignment: Assignment, rows: list[ResultRow]) -> tuple[list[str],
+                                                                             list[list[Any]]]:
+    comps = [c.id for c in assignment.components]
+    header = ["SID", "Name", "Email", "Submission", "Total Score", "Max Points", "Status",
+              "Visible", "Graded Score", *comps, "Overrides", "Reason"]
+    table = []
+    for row in rows:
+        per = {c: 0.0 for c in comps}
+        for chk in row.checks:
+            if chk.component in per:
+                per[chk.component] += chk.points
+        overrides = "; ".join(f"{c.key}={c.points:g} ({c.overridden['by']})"
+                              for c in row.checks if c.overridden)
+        people = row.submitters or ({"sid": "", "name": "", "email": ""},)
+        for person in people:
+            table.append([person.get("sid") or ("" if row.submitters else row.student_key),
+                          person.get("name", ""), person.get("email", ""), row.submission_key,
+                          f"{row.reported:g}", f"{row.max_score:g}", row.status,
+                          "yes" if row.visible else "no", f"{row.score:g}",
+                          *(f"{round(per[c], 6):g}" for c in comps), overrides, row.reason])
+    table.sort(key=lambda r: (r[0], r[3]))
+    return header, table
+
+
+def write_gradebook(assignment: Assignment, rows: list[ResultRow], path: Path) -> Path:
+    header, table = gradebook_rows(assignment, rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".csv.tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(table)
+    tmp.replace(path)
+    return path
+
+
+def write_all(assignment: Assignment, rows: list[ResultRow], out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    for row in rows:
+        write_student(row, out)
+    return write_gradebook(assignment, rows, out / "gradebook.csv")
