@@ -41,7 +41,7 @@ else
 	$(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 endif
 
-# make: the quick audit (a deterministic sample of mutants per assignment, about 4 minutes;
+# make: the quick audit (a deterministic sample of mutants per assignment, about 2 minutes;
 # the hand-written bugs are graded by make test);
 # make audit: every mutant (Beras alone is about an hour on 2 cores; reruns use the cache).
 audit-quick: $(STAMP)
