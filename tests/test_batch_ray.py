@@ -7,17 +7,16 @@ import os
 from pathlib import Path
 
 import pytest
+import ray  # a pinned dependency: a missing Ray must fail here, not skip the distributed path
 
-ray = pytest.importorskip("ray")
-
-from autograder.batch.pool import Task  # noqa: E402
-from autograder.batch.ray_pool import RayPool  # noqa: E402
-from autograder.batch.runner import grade_batch  # noqa: E402
-from autograder.batch.store import Gradebook  # noqa: E402
-from autograder.config import load_assignment  # noqa: E402
-from batch_fixtures.common import RELEASE, assignment_yaml  # noqa: E402
-from batch_fixtures.synthetic import make_export  # noqa: E402
-from batch_fixtures.tasks import behave  # noqa: E402
+from autograder.batch.pool import Task
+from autograder.batch.ray_pool import RayPool
+from autograder.batch.runner import grade_batch
+from autograder.batch.store import Gradebook
+from autograder.config import load_assignment
+from batch_fixtures.common import RELEASE, assignment_yaml
+from batch_fixtures.synthetic import make_export
+from batch_fixtures.tasks import behave
 
 REPO = Path(__file__).resolve().parents[1]
 
