@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -126,3 +127,29 @@ def test_nan_outputs_and_wrong_shapes_say_expected_vs_got(beras, grade_beras, tm
     assert "contains nan at index (0, 0) where" in result.check("activations.sigmoid").message
     leaky = result.check("activations.leaky_relu").message
     assert "has the wrong shape: expected (" in leaky and "(it looks transposed)" in leaky
+
+
+def test_a_hang_says_where_the_code_was_stuck(paths, tmp_path):
+    """A timeout names the student's file, line and function (and its callers), not just 'timeout'."""
+    from dataclasses import replace
+
+    from autograder.engine import grade
+
+    assignment = paths.load("backprop")
+    assignment = replace(assignment, limits=replace(assignment.limits, call_seconds=2))
+    sub = tmp_path / "sub"
+    shutil.copytree(assignment.solution, sub, ignore=shutil.ignore_patterns("tests", "__pycache__"))
+    source = (sub / "backprop.py").read_text()
+    old = "    return np.maximum(f, 0.0)\n"
+    assert source.count(old) == 1
+    loop = source[:source.index(old)].count("\n") + 1  # `while True:`; its body is below
+    (sub / "backprop.py").write_text(source.replace(old, "    while True:\n        f = f + 0\n"))
+    result = grade(assignment, sub)
+    relu = next(c for c in result.components[0].checks if c.key == "forward.relu")
+    assert relu.points == 0
+    assert re.fullmatch(rf"did not finish within 2 s \(it was running backprop\.py:"
+                        rf"({loop}|{loop + 1}) in relu\)", relu.message), relu.message
+    forward = next(c for c in result.components[0].checks if c.key == "forward.output")
+    assert re.search(rf"backprop\.py:({loop}|{loop + 1}) in relu, called from backprop\.py:\d+ "
+                     r"in forward\)$", forward.message), forward.message
+    graded_messages(result)

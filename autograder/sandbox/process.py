@@ -152,6 +152,32 @@ def _pids_of_uid(uid: int) -> list[int]:
     return pids
 
 
+def _runner_pids(uid: int | None, token: str) -> list[int]:
+    """The sandbox's runner processes (by uid when it was dropped, else by token)."""
+    if uid is not None:
+        candidates = _pids_of_uid(uid)
+    else:
+        needle = f"AG_SANDBOX_TOKEN={token}".encode()
+        candidates = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and int(entry) != os.getpid():
+                try:
+                    with open(f"/proc/{entry}/environ", "rb") as f:
+                        if needle in f.read().split(b"\0"):
+                            candidates.append(int(entry))
+                except OSError:
+                    continue
+    pids = []
+    for pid in candidates:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"runner.py" in f.read():
+                    pids.append(pid)
+        except OSError:
+            continue
+    return pids
+
+
 def _kill_tagged_orphans(token: str) -> None:
     """Without root: kill leftover processes that carry this sandbox's token."""
     needle = f"AG_SANDBOX_TOKEN={token}".encode()
@@ -164,6 +190,21 @@ def _kill_tagged_orphans(token: str) -> None:
                     os.kill(int(entry), signal.SIGKILL)
         except OSError:
             continue
+
+
+STUCK_REPORT_SECONDS = 1.0
+
+
+def _format_spots(spots: Any) -> str:
+    """['f.py', 12, 'fn'] entries (innermost first) as 'f.py:12 in fn, called from ...'."""
+    if not isinstance(spots, list):
+        return ""
+    parts = []
+    for spot in spots[:3]:
+        if (isinstance(spot, list) and len(spot) == 3 and isinstance(spot[0], str)
+                and isinstance(spot[1], int) and isinstance(spot[2], str)):
+            parts.append(f"{spot[0][:120]}:{spot[1]} in {spot[2][:80]}")
+    return ", called from ".join(parts)
 
 
 class Sandbox:
@@ -345,6 +386,29 @@ class Sandbox:
         except (ValueError, RecursionError):
             raise StudentFault("protocol", "the grader's channel was written to by your code") from None
 
+    def _where_stuck(self) -> str:
+        """Where the student's code was when a call timed out: 'file.py:12 in fn', or ''.
+
+        The runner answers SIGUSR1 with its innermost frames inside the student's files. The
+        answer is only informative (shown to the same student, never scored) and is validated
+        like every message; no answer within a second (a long C call, a handler replaced by
+        the student) leaves the timeout message as it is.
+        """
+        try:
+            pids = _runner_pids(self.uid, self.token)
+            for pid in pids:
+                os.kill(pid, signal.SIGUSR1)
+            if not pids:
+                return ""
+            end = time.monotonic() + STUCK_REPORT_SECONDS
+            while (left := end - time.monotonic()) > 0:
+                reply = self._read_message(left)
+                if isinstance(reply, dict) and "stuck" in reply:
+                    return _format_spots(reply["stuck"])
+        except (StudentFault, OSError):
+            pass
+        return ""
+
     def _death(self) -> StudentFault:
         assert self._proc is not None
         try:
@@ -381,9 +445,13 @@ class Sandbox:
                 reply = self._read_message(limit)
                 if isinstance(reply, dict) and reply.get("id") == rid:
                     break
-        except StudentFault:
+        except StudentFault as fault:
+            if fault.kind == "timeout":
+                spot = self._where_stuck()
+                if spot:
+                    fault = StudentFault("timeout", f"{fault} (it was running {spot})")
             self._kill()
-            raise
+            raise fault from None
         except (BrokenPipeError, OSError):
             fault = self._death()
             self._kill()

@@ -20,6 +20,7 @@ import importlib.util
 import json
 import math
 import os
+import signal
 import sys
 import traceback
 
@@ -162,6 +163,21 @@ def main():
         replies.write(json.dumps(message, allow_nan=False) + "\n")
         replies.flush()
 
+    def report_where(signum, frame):
+        """SIGUSR1 from the parent after a timeout: the innermost frames in student files."""
+        try:
+            spots = []
+            while frame is not None and len(spots) < 3:
+                path = os.path.abspath(frame.f_code.co_filename)
+                if path.startswith(work + os.sep):
+                    spots.append([os.path.relpath(path, work), frame.f_lineno,
+                                  frame.f_code.co_name])
+                frame = frame.f_back
+            send({"stuck": spots})
+        except BaseException:  # noqa: BLE001 - best effort, never disturb the student's code
+            pass
+
+    signal.signal(signal.SIGUSR1, report_where)
     send({"ready": True, "pid": os.getpid(), "uid": os.getuid()})
     for line in requests:
         request = json.loads(line)
