@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import pickle
 from pathlib import Path
 
 import pytest
 
+from autograder.batch.export import content_hash
 from autograder.engine import grade
 from autograder.paths import CoursePaths
 
@@ -31,16 +31,6 @@ def beras_reference(beras) -> Path:
     return beras.solution
 
 
-def _content_key(name: str, folder: Path) -> str:
-    """The assignment and every file's path and bytes: equal submissions, equal keys."""
-    digest = hashlib.sha256(name.encode())
-    files = [folder] if folder.is_file() else sorted(p for p in folder.rglob("*") if p.is_file())
-    for path in files:
-        digest.update(str(path.relative_to(folder) if path != folder else path.name).encode())
-        digest.update(b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
 @pytest.fixture(scope="session")
 def shared_grade(tmp_path_factory):
     """shared_grade(assignment, path): engine.grade, cached by content for the whole run.
@@ -55,7 +45,7 @@ def shared_grade(tmp_path_factory):
 
     def run(assignment, path: Path):
         path = Path(path)
-        target = cache / _content_key(assignment.name, path)
+        target = cache / f"{assignment.name}-{content_hash(path)}"
         with open(target.with_suffix(".lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if target.is_file():

@@ -152,23 +152,26 @@ def _pids_of_uid(uid: int) -> list[int]:
     return pids
 
 
+def _pids_with_token(token: str) -> list[int]:
+    """Processes (other than this one) whose environment carries this sandbox's token."""
+    needle = f"AG_SANDBOX_TOKEN={token}".encode()
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as f:
+                if needle in f.read().split(b"\0"):
+                    pids.append(int(entry))
+        except OSError:
+            continue
+    return pids
+
+
 def _runner_pids(uid: int | None, token: str) -> list[int]:
     """The sandbox's runner processes (by uid when it was dropped, else by token)."""
-    if uid is not None:
-        candidates = _pids_of_uid(uid)
-    else:
-        needle = f"AG_SANDBOX_TOKEN={token}".encode()
-        candidates = []
-        for entry in os.listdir("/proc"):
-            if entry.isdigit() and int(entry) != os.getpid():
-                try:
-                    with open(f"/proc/{entry}/environ", "rb") as f:
-                        if needle in f.read().split(b"\0"):
-                            candidates.append(int(entry))
-                except OSError:
-                    continue
     pids = []
-    for pid in candidates:
+    for pid in _pids_of_uid(uid) if uid is not None else _pids_with_token(token):
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 if b"runner.py" in f.read():
@@ -180,14 +183,9 @@ def _runner_pids(uid: int | None, token: str) -> list[int]:
 
 def _kill_tagged_orphans(token: str) -> None:
     """Without root: kill leftover processes that carry this sandbox's token."""
-    needle = f"AG_SANDBOX_TOKEN={token}".encode()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == os.getpid():
-            continue
+    for pid in _pids_with_token(token):
         try:
-            with open(f"/proc/{entry}/environ", "rb") as f:
-                if needle in f.read().split(b"\0"):
-                    os.kill(int(entry), signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)
         except OSError:
             continue
 

@@ -399,13 +399,15 @@ def baseline_evaluate(t: Trial) -> None:
                   hint="the fraction of examples whose largest logit is the label")
 
 
-def _baseline_run(t: Trial) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The reduced training run shared by the schedule and curves checks (one call)."""
+def _baseline_run(t: Trial) -> tuple[Any, int, int, str]:
+    """The reduced training run shared by the schedule and curves checks (one call):
+    (history, steps, epochs of 40 batches, how messages name the call)."""
     cfg = sizes(t, {"steps": 800, "seed": 3})
+    steps = int(cfg["steps"])
     data = mnist(4000, 1000, 42)
     hist = cached(t, "train", data=dict(data), device=device(t), seed=int(cfg["seed"]),
-                  steps=int(cfg["steps"]))
-    return hist, cfg
+                  steps=steps)
+    return hist, steps, math.ceil(steps / 40), f"train_mlp(data, device, steps={steps})"
 
 
 def _history(hist: Any, n_epochs: int, what: str) -> dict[str, np.ndarray]:
@@ -415,10 +417,7 @@ def _history(hist: Any, n_epochs: int, what: str) -> dict[str, np.ndarray]:
 
 @SUITE.check("baseline.schedule")
 def baseline_schedule(t: Trial) -> None:
-    hist, cfg = _baseline_run(t)
-    steps = int(cfg["steps"])
-    epochs = math.ceil(steps / 40)
-    what = f"train_mlp(data, device, steps={steps})"
+    hist, steps, epochs, what = _baseline_run(t)
     lr = _field(hist, "lr", what)
     expect(lr.size == epochs, f"{what}: expected one entry per epoch ({steps} steps of 100 "
            f"examples = {epochs} epochs of 40 batches), got {lr.size} learning rates")
@@ -440,10 +439,7 @@ CURVE_BANDS = {"train_acc": (0.42, 0.68), "test_acc": (0.38, 0.62)}
 
 @SUITE.check("baseline.curves")
 def baseline_curves(t: Trial) -> None:
-    hist, cfg = _baseline_run(t)
-    steps = int(cfg["steps"])
-    epochs = math.ceil(steps / 40)
-    what = f"train_mlp(data, device, steps={steps})"
+    hist, steps, epochs, what = _baseline_run(t)
     h = _history(hist, epochs, what)
     dev = device(t)
     got_dev = str(hist.get("device", "")) if isinstance(hist, dict) else ""
