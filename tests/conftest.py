@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import pickle
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from autograder.batch.export import content_hash
 from autograder.engine import grade
 from autograder.paths import CoursePaths
+from batch_fixtures.common import locked, shared_root
 
 PATHS = CoursePaths()
 REPO = PATHS.root
@@ -32,22 +32,21 @@ def beras_reference(beras) -> Path:
 
 
 @pytest.fixture(scope="session")
-def shared_grade(tmp_path_factory):
-    """shared_grade(assignment, path): engine.grade, cached by content for the whole run.
+def shared_grade(tmp_path_factory, worker_id):
+    """shared_grade(assignment, path): engine.grade, cached by content for this test run.
 
-    The cache lives beside the xdist workers' temporary folders, so a submission graded by
-    one test module (say, every corpus bug in test_assignment_graders) is not graded again by
-    another (the same bugs through `otter run`), even on the other worker; a per-key lock
+    The cache lives in this run's folder shared by the xdist workers, so a submission graded
+    by one test module (say, every corpus bug in test_assignment_graders) is not graded again
+    by another (the same bugs through `otter run`), even on the other worker; a per-key lock
     makes a second caller wait for the first instead of grading twice.
     """
-    cache = tmp_path_factory.getbasetemp().parent / "ag-grade-cache"
+    cache = shared_root(tmp_path_factory, worker_id) / "ag-grade-cache"
     cache.mkdir(exist_ok=True)
 
     def run(assignment, path: Path):
         path = Path(path)
         target = cache / f"{assignment.name}-{content_hash(path)}"
-        with open(target.with_suffix(".lock"), "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with locked(target.with_suffix(".lock")):
             if target.is_file():
                 return pickle.loads(target.read_bytes())  # written by this test run only
             result = grade(assignment, path)
