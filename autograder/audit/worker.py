@@ -254,11 +254,10 @@ def perturb(value: Any, rng: np.random.Generator, variant: str) -> Any:
 
 def _replay(assignment, folder: Path, requests: list) -> list:
     from ..engine import load_suite
-    from ..sandbox import Sandbox, SandboxSettings, StudentFault, probe_capabilities
+    from ..engine.grade import sandbox_settings
+    from ..sandbox import Sandbox, StudentFault, probe_capabilities
 
-    suite = load_suite(assignment)
-    settings = SandboxSettings(work_src=folder, probes=suite.probes, limits=assignment.limits,
-                               forbidden=assignment.submission.forbidden_imports)
+    settings = sandbox_settings(assignment, load_suite(assignment), folder)
     results = []
     with Sandbox(settings, probe_capabilities()) as sandbox:
         for probe, timeout, kwargs in requests:

@@ -72,6 +72,13 @@ def _run_check(suite: Suite, key: str, trial: Trial) -> str:
     return ""
 
 
+def sandbox_settings(assignment: Assignment, suite: Suite, work_src: Path) -> SandboxSettings:
+    """The sandbox in which `assignment`'s student code (in `work_src`) runs its probes."""
+    return SandboxSettings(work_src=work_src, probes=suite.probes, limits=assignment.limits,
+                           forbidden=assignment.submission.forbidden_imports,
+                           limit_address_space=not _student_uses_cuda(assignment))
+
+
 def _student_uses_cuda(assignment: Assignment) -> bool:
     """Torch assignments get the GPU when one is present (and the policy allows it)."""
     if "torch" in assignment.submission.forbidden_imports:
@@ -112,10 +119,7 @@ def grade(assignment: Assignment, submission: Path, *, progress: bool = False,
         if blocked:
             messages.insert(0, "Nothing gradable was found. Expected files: "
                             + ", ".join(assignment.submission.files))
-        settings = SandboxSettings(
-            work_src=norm.root, probes=suite.probes, limits=assignment.limits,
-            forbidden=assignment.submission.forbidden_imports,
-            limit_address_space=not _student_uses_cuda(assignment))
+        settings = sandbox_settings(assignment, suite, norm.root)
         components = []
         executor = Sandbox if isolated else _in_process()
         with executor(settings, caps) as sandbox:
