@@ -112,30 +112,12 @@ def checks_for(assignment: Assignment, components: list[str], quick: bool) -> li
 
 # -- fingerprint and cache -----------------------------------------------------------------------
 def fingerprint(assignment: Assignment, sources: dict[str, str]) -> str:
-    """Changes whenever the grader (suite, YAML), the engine, the sandbox or the reference
-    changes, and with AUDIT_VERSION (bump it when the audit's verdicts change meaning)."""
-    import importlib.util
+    """Changes whenever the grader changes (the batch grader hash: engine, sandbox, suite,
+    YAML without its `audit:` key) or the reference does, and with AUDIT_VERSION (bump it when
+    the audit's verdicts change meaning)."""
+    from ..batch.fingerprint import grader_hash
 
-    digest = hashlib.sha256(f"audit-v{AUDIT_VERSION}".encode())
-    package = Path(__file__).resolve().parents[1]
-    folders = [package / "engine", package / "sandbox"]
-    try:
-        spec = importlib.util.find_spec(assignment.suite)
-        if spec and spec.origin:
-            folders.append(Path(spec.origin).parent)
-    except (ImportError, ValueError):
-        pass
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".sh") and "__pycache__" not in \
-                    path.parts:
-                digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    if assignment.source:  # the YAML without its `audit:` key (min_score etc. change no verdict)
-        import yaml
-
-        data = yaml.safe_load(Path(assignment.source).read_text(encoding="utf-8"))
-        data.pop("audit", None)
-        digest.update(json.dumps(data, sort_keys=True, default=str).encode())
+    digest = hashlib.sha256(f"audit-v{AUDIT_VERSION}\0{grader_hash(assignment)}".encode())
     for rel in sorted(sources):
         digest.update(rel.encode() + b"\0" + sources[rel].encode())
     return digest.hexdigest()[:20]
