@@ -125,10 +125,12 @@ def results_check(path: Path) -> None:
 
 
 def _attach_optional_groups() -> None:
-    """The staff command groups; a grader zip leaves batch/ and audit/ out, so each is optional."""
+    """The staff command groups; a grader zip leaves batch/, audit/ and experiments/ out, so each
+    is optional."""
     import importlib
 
-    for module, name in ((".quizzes.cli", "quiz"), (".batch.cli", "batch"), (".audit.cli", "audit")):
+    for module, name in ((".quizzes.cli", "quiz"), (".batch.cli", "batch"), (".audit.cli", "audit"),
+                         (".experiments.cli", "experiment")):
         try:
             group = getattr(importlib.import_module(module, __package__), name)
         except ModuleNotFoundError:  # left out of this copy (a grader zip)

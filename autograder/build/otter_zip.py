@@ -72,7 +72,7 @@ def package_files(keep_suite: str | None, with_quizzes: bool) -> list[tuple[Path
             continue
         if rel.parts[0] == "quizzes" and not with_quizzes:
             continue
-        if rel.parts[0] in ("batch", "audit"):  # staff tools, never needed inside a grader
+        if rel.parts[0] in ("batch", "audit", "experiments"):  # staff tools, not for a grader
             continue
         if rel.parts[0] == "suites" and len(rel.parts) > 2 and rel.parts[1] != keep_suite:
             continue
