@@ -8,7 +8,7 @@ widths. Plot test error against the number of parameters and mark the interpolat
 where the number of parameters equals the number of training examples.
 
     python double_descent.py                # a reduced sweep: 2,000 / 1,000 examples, 2,000 steps
-    python double_descent.py --full         # the notes' sweep (about 30 min on 2 CPU cores)
+    python double_descent.py --full         # the notes' sweep (about 20 min on 2 CPU cores)
 
 Conventions (graded):
   * parameter_count(w) counts every weight and bias: (40 + 1) w + (w + 1) w + (w + 1) 10;
