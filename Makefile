@@ -11,7 +11,7 @@ STAMP     := $(VENV)/.installed
 SLOW      ?= true
 PYTEST_ARGS ?=
 
-.PHONY: all env build demo test bench quizzes audit audit-quick clean
+.PHONY: all env build demo test bench gpu-check quizzes audit audit-quick clean
 
 all: build quizzes demo audit-quick
 
@@ -52,6 +52,11 @@ audit: $(STAMP)
 
 bench: $(STAMP)
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# On a machine with a GPU: every GPU path for real (gpu tests, the measuring grader on cuda, the
+# benchmarks' cuda rows); a summary table and logs in build/gpu-check/. Exits 2 without CUDA.
+gpu-check: $(STAMP)
+	$(PY) benchmarks/gpu_check.py
 
 clean:
 	rm -rf build .pytest_cache

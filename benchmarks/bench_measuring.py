@@ -128,11 +128,17 @@ def main(argv=None) -> None:
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
     parser.add_argument("--skip", choices=["dd", "seeds"], default=None)
+    parser.add_argument("--device", choices=["all", "cpu", "cuda"], default="all",
+                        help="all: the CPU, and the GPU when torch sees one")
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
     data_mod, baseline, dd = load("data"), load("baseline"), load("double_descent")
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+    if args.device != "all":
+        if args.device not in devices:
+            parser.error(f"--device {args.device}: torch sees no such device here")
+        devices = [args.device]
     rows = []
     how = f"timed over {args.time_steps} steps, scaled" if args.time_steps else "trained"
     print(f"{platform.processor() or platform.machine()}, torch {torch.__version__}, "
@@ -206,7 +212,7 @@ def main(argv=None) -> None:
     for label, dev, version, wall, cpu, ratio, check in rows:
         cpu_text = "" if cpu != cpu else f"{cpu:.1f}"
         print(f"| {label} | {dev} | {version} | {wall:.1f} | {cpu_text} | {ratio} | {check} |")
-    if "cuda" not in devices:
+    if not torch.cuda.is_available():
         print("| (a), (b) | cuda | naive and stacked | pending | pending | pending | no GPU here |")
 
 

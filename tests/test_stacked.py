@@ -155,3 +155,20 @@ def test_experiment_cli_baseline_seeds(tmp_path):
     assert [h["steps"] for h in record["histories"]] == [45, 45]
     assert len(record["histories"][0]["test_acc"]) == 2  # 40 steps per epoch on 4,000 examples
     assert "seed 7 (he init, cpu)" in result.output and out.stat().st_size > 10_000
+
+
+@pytest.mark.gpu
+def test_stacked_runs_match_the_reference_on_a_gpu(dd, small_data):
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA device")
+    widths = (5, 2, 16, 9)
+    naive = dd.sweep(small_data, widths, 25, 0.005, "cuda", 3)
+    fast = stacked.sweep(small_data, widths, dd.make_mlp2, dd.parameter_count, 25, 0.005,
+                         "cuda", 3)
+    assert fast["device"] == "cuda" and len(fast["groups"]) == 1  # a GPU stacks all widths
+    np.testing.assert_allclose(fast["test_loss"], naive["test_loss"], atol=1e-4)
+    baseline, data_mod = reference("baseline"), reference("data")
+    data = data_mod.load_mnist1d(n_train=400, n_test=200)
+    one = baseline.train_mlp(data, "cuda", seed=2, steps=10)
+    both = stacked.seeds(data, [2, 3], baseline.make_mlp, steps=10, device="cuda")
+    np.testing.assert_allclose(both[0]["test_loss"], one["test_loss"], atol=1e-4)
