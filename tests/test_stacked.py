@@ -172,3 +172,17 @@ def test_stacked_runs_match_the_reference_on_a_gpu(dd, small_data):
     one = baseline.train_mlp(data, "cuda", seed=2, steps=10)
     both = stacked.seeds(data, [2, 3], baseline.make_mlp, steps=10, device="cuda")
     np.testing.assert_allclose(both[0]["test_loss"], one["test_loss"], atol=1e-4)
+
+
+def test_grading_leaves_torch_defaults_alone(dd, small_data):
+    """A grading in this process (batch workers, tests) must not change what runs next: the
+    oracle computes in float64 by construction, not by torch's process-wide default dtype."""
+    from autograder.engine import grade
+
+    paths = CoursePaths()
+    backprop = paths.load("backprop")
+    result = grade(backprop, backprop.solution)
+    assert result.score == result.max_score and result.device in ("cpu", "cuda")
+    assert torch.get_default_dtype() == torch.float32
+    fast = stacked.sweep(small_data, (3, 5), dd.make_mlp2, dd.parameter_count, 2, 0.005, "cpu")
+    assert len(fast["test_loss"]) == 2

@@ -9,7 +9,12 @@ from ..config import TorchDevice
 
 
 class TorchOracle:
-    """Lazily imports torch (about 1.5 s) only when a check needs autograd."""
+    """Lazily imports torch (about 1.5 s) only when a check needs autograd.
+
+    Every oracle tensor is float64 by construction (`tensor`); torch's process-wide default
+    dtype is left alone, so code that runs in the same process afterwards (the batch workers'
+    next submission, staff experiments, tests) still gets torch's float32 defaults.
+    """
 
     def __init__(self, policy: TorchDevice = TorchDevice.AUTO) -> None:
         self.policy = policy
@@ -18,7 +23,6 @@ class TorchOracle:
     def torch(self) -> Any:
         import torch
 
-        torch.set_default_dtype(torch.float64)
         return torch
 
     @functools.cached_property
