@@ -10,7 +10,8 @@
     naive:   the reference, double_descent.sweep(): one nn.Sequential + Adam per width, in turn;
     stacked: autograder.experiments.stacked.sweep(): groups of neighbouring widths, each one
              zero-padded feature-major model trained with torch.bmm (groups chosen by cost:
-             --groups 0; --groups 1 = one padded model for all widths).
+             --groups 0; --groups 1 = one padded model for all widths); then the same with
+             each group's loss fused by torch.compile (compilation time included).
     FLOP bound: the multiply-adds of every matrix product the sweep needs (forward; weight
              gradients; input gradients of layers 2 and 3) at the best rate this BLAS reaches
              on any of a few large products, and nothing else (no ReLU, loss, optimizer): no
@@ -76,12 +77,14 @@ def timed(fn, repeats: int, device: str):
 
 
 def scaled(run, steps: int, time_steps: int, repeats: int, device: str):
-    """Time run(steps) directly, or run(time_steps) scaled to `steps` (after a 3-step warm-up)."""
+    """Time run(steps) directly, or run(time_steps) scaled to `steps` after a 3-step warm-up
+    (which also compiles, for the compiled version: its seconds are added unscaled)."""
     if not time_steps:
         return timed(lambda: run(steps), repeats, device)
-    run(3)
+    warm, warm_cpu, _ = timed(lambda: run(3), 1, device)
     wall, cpu, result = timed(lambda: run(time_steps), repeats, device)
-    return wall * steps / time_steps, cpu * steps / time_steps, None
+    extra = max(warm - wall * 3 / time_steps, 0.0), max(warm_cpu - cpu * 3 / time_steps, 0.0)
+    return wall * steps / time_steps + extra[0], cpu * steps / time_steps + extra[1], None
 
 
 def sweep_flop(n: int, widths, steps: int, d_in: int = 40, d_out: int = 10) -> float:
@@ -162,15 +165,17 @@ def main(argv=None) -> None:
             if naive is not None:
                 noise = f"naive vs nudged naive {spread(naive, naive_run(steps, nudged)):.4f}"
             row(label, dev, "naive per-width loop", wall_n, cpu_n, "1.00x", noise)
-            stacked_run = lambda s: stacked.sweep(  # noqa: E731
-                data, widths, dd.make_mlp2, dd.parameter_count, s, 0.005, dev, 0,
-                groups=args.groups or None)
-            wall, cpu, fast = scaled(stacked_run, steps, args.time_steps, args.repeats, dev)
             plan = stacked.plan_groups(widths, n_train, args.groups or None,
                                        overhead_flop=stacked.OVERHEAD_FLOP[dev])
-            check = "" if fast is None else f"max |acc diff| {spread(fast, naive):.4f}"
-            row(label, dev, f"stacked, {len(plan)} group(s)", wall, cpu,
-                f"{wall_n / wall:.2f}x", check)
+            for compiled in (False, True):
+                stacked_run = lambda s, c=compiled: stacked.sweep(  # noqa: E731
+                    data, widths, dd.make_mlp2, dd.parameter_count, s, 0.005, dev, 0,
+                    groups=args.groups or None, compiled=c)
+                wall, cpu, fast = scaled(stacked_run, steps, args.time_steps, args.repeats, dev)
+                check = "" if fast is None else f"max |acc diff| {spread(fast, naive):.4f}"
+                version = f"stacked, {len(plan)} group(s)" + (", torch.compile" if compiled
+                                                              else "")
+                row(label, dev, version, wall, cpu, f"{wall_n / wall:.2f}x", check)
             w_max = max(widths)
             rate, shape = peak_gemm(dev, [(2048, 2048, 2048), (w_max, w_max, n_train),
                                           (n_train, w_max, w_max), (w_max, n_train, w_max)])

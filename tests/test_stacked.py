@@ -84,6 +84,19 @@ def test_sweep_matches_the_reference_sweep(dd, small_data):
         np.testing.assert_allclose(fast[key], naive[key], atol=1.5 / 200)
 
 
+def test_compiled_sweep_matches_the_eager_one(dd, small_data):
+    widths = (4, 11)
+    eager = stacked.sweep(small_data, widths, dd.make_mlp2, dd.parameter_count, 15, 0.005,
+                          "cpu", 1, groups=1)
+    lines: list[str] = []
+    fused = stacked.sweep(small_data, widths, dd.make_mlp2, dd.parameter_count, 15, 0.005,
+                          "cpu", 1, groups=1, compiled=True, progress=lines.append)
+    assert fused["compiled"] and not eager["compiled"]
+    assert not [line for line in lines if "failed" in line], lines  # it did compile
+    np.testing.assert_allclose(fused["test_loss"], eager["test_loss"], atol=2e-5)
+    np.testing.assert_allclose(fused["train_loss"], eager["train_loss"], atol=2e-5)
+
+
 @pytest.mark.parametrize("optimizer", ["adam", "sgd"])
 def test_padded_weights_stay_exactly_zero(dd, small_data, optimizer):
     torch.manual_seed(1)
@@ -122,7 +135,8 @@ def test_experiment_cli_writes_figure_and_numbers(tmp_path):
 
     out = tmp_path / "dd.png"
     result = CliRunner().invoke(main, ["experiment", "double-descent", "--device", "cpu",
-                                       "--widths", "3,9", "--steps", "4", "--out", str(out)])
+                                       "--widths", "3,9", "--steps", "4", "--no-compile",
+                                       "--out", str(out)])
     assert result.exit_code == 0, result.output
     numbers = json.loads(out.with_suffix(".json").read_text())
     assert numbers["width"] == [3, 9] and numbers["steps"] == 4 and numbers["device"] == "cpu"
