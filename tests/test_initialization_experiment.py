@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 
+from autograder.experiments.reference import reference_module
 from autograder.paths import CoursePaths
 
 
@@ -16,10 +15,7 @@ NOTES_LAYER_50 = {0.001: -65.0, 0.01: -15.0, 0.02: -0.3, 0.1: 35.0, 1.0: 85.0}
 
 def test_reference_experiment_reproduces_the_notes():
     assignment = CoursePaths().load("initialization")
-    spec = importlib.util.spec_from_file_location("_reference_experiment",
-                                                  assignment.solution / "experiment.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = reference_module(assignment.solution, "experiment")
     for seed in (0, 1):
         results = module.sweep(n_hidden=50, width=100, d_in=100, n_examples=100, seed=seed)
         for sigma2, want in NOTES_LAYER_50.items():

@@ -9,8 +9,6 @@ grading (about 40 s each on one core).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +16,7 @@ import pytest
 
 from autograder.engine import CheckFailed, Trial, grade
 from autograder.engine.oracle import TorchOracle
+from autograder.experiments.reference import reference_module
 from autograder.paths import CoursePaths
 from autograder.suites.measuring import checks
 from helpers import apply_bug, load_bugs
@@ -31,12 +30,7 @@ BUGS = {b["id"]: b for b in load_bugs(Path(__file__).parent / "corpus" / "measur
 
 def reference(name: str):
     """A module of the reference solution (its siblings importable)."""
-    if str(SOLUTION) not in sys.path:
-        sys.path.insert(0, str(SOLUTION))
-    spec = importlib.util.spec_from_file_location(f"_measuring_{name}", SOLUTION / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return reference_module(SOLUTION, name)
 
 
 # -- the reference against the issue's numbers (fast, in process) -------------------------------
