@@ -17,11 +17,9 @@ work. Also prints log10 of the activation variance at layer 50 next to the value
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import platform
 import sys
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,28 +27,11 @@ sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
 
+from autograder.experiments.reference import reference_module  # noqa: E402
+from timing import best_of  # noqa: E402
+
 SIGMA2S = (0.001, 0.01, 0.02, 0.1, 1.0)
 ISSUE_LAYER_50 = {0.001: -65.0, 0.01: -15.0, 0.02: -0.3, 0.1: 35.0, 1.0: 85.0}
-
-
-def load_reference():
-    path = REPO / "solutions" / "initialization" / "experiment.py"
-    spec = importlib.util.spec_from_file_location("_bench_experiment", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def best_of(fn, repeats: int) -> tuple[float, float, object]:
-    """(best wall seconds, CPU seconds of that run, result)."""
-    best = (float("inf"), 0.0, None)
-    for _ in range(repeats):
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = fn()
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        if wall < best[0]:
-            best = (wall, cpu, result)
-    return best
 
 
 def draws(exp, sigma2: float, layers: int, width: int, examples: int, seed: int):
@@ -90,7 +71,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    exp = load_reference()
+    exp = reference_module(REPO / "solutions" / "initialization", "experiment")
     cfg = (args.layers, args.width, args.examples, args.seed)
     inputs = {s: draws(exp, s, *cfg) for s in SIGMA2S}
 

@@ -49,6 +49,7 @@ sys.path.insert(0, str(REPO))
 from autograder.experiments import stacked  # noqa: E402
 from autograder.experiments.cli import SWEEPS  # noqa: E402
 from autograder.experiments.reference import reference_module  # noqa: E402
+from timing import best_of  # noqa: E402
 
 DD_SIZES = SWEEPS  # reduced / medium / full: n_train, n_test, steps, widths
 
@@ -63,17 +64,9 @@ def sync(device: str) -> None:
 
 
 def timed(fn, repeats: int, device: str):
-    """(best wall seconds, CPU seconds of that run, result)."""
-    best = (float("inf"), 0.0, None)
-    for _ in range(repeats):
-        sync(device)
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = fn()
-        sync(device)
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        if wall < best[0]:
-            best = (wall, cpu, result)
-    return best
+    """(best wall seconds, CPU seconds of that run, result), GPU work included."""
+    return best_of(fn, repeats, sync=(lambda: sync(device)) if device.startswith("cuda")
+                   else None)
 
 
 def scaled(run, steps: int, time_steps: int, repeats: int, device: str):
