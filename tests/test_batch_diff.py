@@ -17,8 +17,7 @@ from click.testing import CliRunner
 
 from autograder.batch.store import Gradebook
 from autograder.cli import main
-from batch_fixtures.common import (RELEASE, assignment_yaml, cli, load_json, locked,
-                                   save_json, shared_root)
+from batch_fixtures.common import RELEASE, assignment_yaml, built_once, cli
 from batch_fixtures.synthetic import make_export, ruby_time
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,12 +36,7 @@ def gradebook(path: Path) -> dict[str, dict]:
 @pytest.fixture(scope="session")
 def regrade(tmp_path_factory, worker_id):
     """Built once per session, shared by the xdist workers (the first builds, under a lock)."""
-    tmp = shared_root(tmp_path_factory, worker_id) / "batch-regrade"
-    with locked(tmp.with_suffix(".lock")):
-        info = tmp / "info.json"
-        if not info.is_file():
-            save_json(info, _build_regrade(tmp))
-    data = load_json(info)
+    _, data = built_once(tmp_path_factory, worker_id, "batch-regrade", _build_regrade)
     for key in ("tmp", "export", "store", "old", "new"):
         data[key] = Path(data[key])
     data["common"] = ["--store", data["store"], "--workers", "1", "--release", RELEASE,

@@ -20,8 +20,7 @@ from autograder.batch.runner import grade_batch
 from autograder.batch.store import Gradebook
 from autograder.config import load_assignment
 from autograder.report import validate
-from batch_fixtures.common import (RELEASE, assignment_yaml, load_json, locked, save_json,
-                                   shared_root)
+from batch_fixtures.common import RELEASE, assignment_yaml, built_once
 from batch_fixtures.synthetic import BACKPROP_PLAN, make_export
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,22 +29,20 @@ HISTORY = {3: 16, 4: 5}  # submission index -> earlier week-2 submissions (score
 
 @pytest.fixture(scope="session")
 def graded_export(tmp_path_factory, worker_id):
-    base = shared_root(tmp_path_factory, worker_id) / "batch-export"
-    with locked(base.with_suffix(".lock")):
-        info = base / "info.json"
-        if not info.is_file():
-            yaml_path = assignment_yaml(base / "backprop-test.yaml")
-            manifest = make_export("backprop", base / "export.zip", BACKPROP_PLAN,
-                                   policy_history=HISTORY, group_every=10)
-            assignment = load_assignment(yaml_path, REPO)
-            summary = grade_batch(assignment, manifest.path, base / "gradebook.sqlite",
-                                  base / "out", workers=1, release=RELEASE)
-            save_json(info, {"kinds": manifest.kinds, "students": manifest.students,
-                             "yaml": str(yaml_path), "hash": summary.grader_hash,
-                             "graded": summary.graded, "statuses": dict(summary.statuses),
-                             "pool_seconds": summary.pool_seconds,
-                             "grading_seconds": summary.grading_seconds})
-    data = load_json(info)
+    def build(base: Path) -> dict:
+        yaml_path = assignment_yaml(base / "backprop-test.yaml")
+        manifest = make_export("backprop", base / "export.zip", BACKPROP_PLAN,
+                               policy_history=HISTORY, group_every=10)
+        assignment = load_assignment(yaml_path, REPO)
+        summary = grade_batch(assignment, manifest.path, base / "gradebook.sqlite",
+                              base / "out", workers=1, release=RELEASE)
+        return {"kinds": manifest.kinds, "students": manifest.students,
+                "yaml": str(yaml_path), "hash": summary.grader_hash,
+                "graded": summary.graded, "statuses": dict(summary.statuses),
+                "pool_seconds": summary.pool_seconds,
+                "grading_seconds": summary.grading_seconds}
+
+    base, data = built_once(tmp_path_factory, worker_id, "batch-export", build)
     data["base"] = base
     return data
 

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -52,6 +53,18 @@ def locked(path: Path):
 def shared_root(tmp_path_factory, worker_id: str) -> Path:
     base = tmp_path_factory.getbasetemp()
     return base.parent if worker_id != "master" else base
+
+
+def built_once(tmp_path_factory, worker_id: str, name: str,
+               build: Callable[[Path], dict]) -> tuple[Path, dict]:
+    """(folder, build(folder)) for the whole test session: the first xdist worker builds under
+    a lock and saves the result as JSON; the others (and later fixtures) read it back."""
+    folder = shared_root(tmp_path_factory, worker_id) / name
+    with locked(folder.with_suffix(".lock")):
+        info = folder / "info.json"
+        if not info.is_file():
+            save_json(info, build(folder))
+    return folder, load_json(info)
 
 
 def cli(*args, check: bool = True, timeout: float = 300, **kwargs) -> subprocess.CompletedProcess:
