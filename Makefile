@@ -43,7 +43,7 @@ endif
 
 # make: the quick audit (a deterministic sample of mutants per assignment, about 2 minutes;
 # the hand-written bugs are graded by make test);
-# make audit: every mutant (Beras alone is about an hour on 2 cores; reruns use the cache).
+# make audit: every mutant and every correct variant, both directions (reruns use the cache).
 audit-quick: $(STAMP)
 	$(PY) -m autograder audit --quick --no-bugs
 

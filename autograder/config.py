@@ -93,6 +93,9 @@ class SubmissionSpec:
     """Required files, as paths in the canonical layout."""
     forbidden_imports: tuple[str, ...] = ()
     """Top-level modules student code may not import (checked statically and at run time)."""
+    provided: tuple[str, ...] = ()
+    """Given files (paths in the canonical layout) that students do not write: the handout
+    ships them and the grader always supplies its own copy, replacing any submitted one."""
 
 
 class PolicyAnchor(str, enum.Enum):
@@ -340,7 +343,8 @@ def load_assignment(path: str | Path, root: str | Path | None = None) -> Assignm
                        "torch_device", "policy", "components", "audit"}, where)
     root = Path(root) if root else path.parents[2]
     sub = _require(data, "submission", where)
-    _no_unknown(sub, {"package", "files", "forbidden_imports"}, f"{where}: submission")
+    _no_unknown(sub, {"package", "files", "forbidden_imports", "provided"},
+                f"{where}: submission")
     files = tuple(_require(sub, "files", f"{where}: submission"))
     if not files:
         raise ConfigError(f"{where}: submission.files is empty")
@@ -362,7 +366,8 @@ def load_assignment(path: str | Path, root: str | Path | None = None) -> Assignm
         solution=root / _require(data, "solution", where),
         suite=str(_require(data, "suite", where)),
         submission=SubmissionSpec(sub.get("package"), files,
-                                  tuple(sub.get("forbidden_imports") or ())),
+                                  tuple(sub.get("forbidden_imports") or ()),
+                                  tuple(sub.get("provided") or ())),
         limits=_limits(data.get("limits") or {}, where),
         torch_device=_enum(TorchDevice, data.get("torch_device", "auto"), f"{where}.torch_device"),
         components=components,

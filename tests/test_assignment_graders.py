@@ -29,6 +29,10 @@ BUG_CASES = [(name, bug) for name in NAMES if (CORPUS / name / "bugs.yaml").is_f
              and name not in OWN_CORPUS_TEST for bug in load_bugs(CORPUS / name / "bugs.yaml")]
 
 
+INDEPENDENT = [(name, impl) for name in NAMES
+               for impl in sorted((CORPUS / name / "independent").glob("*")) if impl.is_dir()]
+
+
 def failures(result) -> list[tuple[str, str]]:
     return [(c.key, c.message) for comp in result.components for c in comp.checks if c.message]
 
@@ -61,8 +65,9 @@ def test_skeleton_gets_zero_with_not_implemented_feedback(name, graded):
 @pytest.mark.parametrize("name", NAMES)
 def test_committed_handout_matches_the_solution(name, tmp_path):
     assignment = PATHS.load(name)
-    build_skeleton(assignment.solution, tmp_path, assignment.submission.files)
-    for rel in assignment.submission.files:
+    files = assignment.submission.files + assignment.submission.provided
+    build_skeleton(assignment.solution, tmp_path, files)
+    for rel in files:
         assert (PATHS.handout(name) / rel).read_text() == (tmp_path / rel).read_text(), (
             f"{rel} is stale: run `python -m autograder build {name} --skeleton-only`")
     public = assignment.solution / "tests" / "test_public.py"
@@ -106,3 +111,17 @@ def test_bug_gets_partial_credit_in_its_component(name, bug, graded, tmp_path):
         assert any(bug["message"] in m for m in messages), (bug["id"], messages)
     entry = next(t for t in to_gradescope(result)["tests"] if t["name"] == comp.title)
     assert entry["score"] < entry["max_score"] and "✗" in entry["output"]
+
+
+@pytest.mark.parametrize("name, impl", INDEPENDENT,
+                         ids=[f"{n}-{i.name}" for n, i in INDEPENDENT])
+def test_independent_implementation_gets_full_marks(name, impl, graded):
+    """Correct code written from the student handout alone, by someone who never saw the
+    reference or the checks (tests/corpus/<a>/independent/): the grader must accept it."""
+    result = graded(name, impl)
+    assert failures(result) == [] and result.score == result.max_score, failures(result)
+
+
+def test_every_assignment_has_two_independent_implementations():
+    for name in NAMES:
+        assert sum(1 for n, _ in INDEPENDENT if n == name) >= 2, name

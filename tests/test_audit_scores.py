@@ -9,6 +9,10 @@ quick score errs low; the test fails when the sample shows the grader under its 
 one-sided 95 % upper bound of the sample's score is below `audit.min_score`). The hand-written
 bugs of tests/corpus/ are left to test_assignment_graders.py, which grades each of them fully
 (`make audit` runs them too).
+
+The same quick audit runs the acceptance direction on a deterministic sample of
+`QUICK_REWRITES` semantics-preserving rewrites of the reference: every one must get full
+marks (the independent implementations are graded by test_assignment_graders.py).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import pytest
 
 from autograder.audit.report import render_text
-from autograder.audit.runner import AuditOptions, run_audit
+from autograder.audit.runner import QUICK_REWRITES, AuditOptions, run_audit
 from autograder.paths import CoursePaths
 
 PATHS = CoursePaths()
@@ -30,7 +34,7 @@ AUDITED = [pytest.param(n, marks=pytest.mark.skip(reason=MAKE_ONLY[n])) if n in 
 
 
 @pytest.mark.parametrize("name", AUDITED)
-def test_quick_audit_keeps_the_minimum_mutation_score(name):
+def test_quick_audit_keeps_the_minimum_mutation_score_and_accepts_correct_variants(name):
     assignment = PATHS.load(name)
     report = run_audit(assignment, AuditOptions(quick=True, workers=0, progress=False,
                                                 cache=False, bugs=False))
@@ -39,3 +43,6 @@ def test_quick_audit_keeps_the_minimum_mutation_score(name):
     assert report["counts"]["error"] == 0, text
     assert report["selected"] == min(assignment.audit.test_sample, report["total_mutants"])
     assert report["passes"], text
+    accepted = report["acceptance"]
+    assert accepted["graded"] == min(QUICK_REWRITES, accepted["total_rewrites"]) > 0, text
+    assert accepted["score"] == 1.0, text

@@ -21,3 +21,25 @@ def test_handout_target_accuracy_matches_the_grader(beras):
                                                                              ast.Constant)}
     target = beras.component("training").checks[0].params["target_accuracy"]
     assert constants["TARGET_TEST_ACCURACY"] == target
+
+
+def _plain(text: str) -> str:
+    """Lower case, without markdown emphasis or code marks, whitespace collapsed."""
+    return " ".join(text.replace("`", "").replace("*", "").lower().split())
+
+
+def test_every_convention_a_suite_relies_on_is_stated_in_its_handout(paths):
+    import importlib
+
+    checked = 0
+    for name in paths.assignment_names():
+        assignment = paths.load(name)
+        conventions = getattr(importlib.import_module(assignment.suite + ".checks"),
+                              "HANDOUT_CONVENTIONS", ())
+        handout = paths.handout(name)
+        text = _plain("\n".join(p.read_text() for p in sorted(handout.rglob("*"))
+                                if p.suffix in (".md", ".py") and "tests" not in p.parts))
+        for phrase in conventions:
+            assert _plain(phrase) in text, f"{name}: the handout does not state {phrase!r}"
+            checked += 1
+    assert checked >= 10

@@ -75,8 +75,8 @@ FEEDBACK = {  # what the student is told, for attacks inside a graded function
     "os_exit_in_function": "exited (exit code 0) before returning",
     "infinite_loop": "did not finish within 3 s",
     "forbidden_framework": "importing 'torch' is not allowed",
-    "always_equal_object": "got an object of type numpy array of Python objects",
-    "lazy_object_raises": "your code raised RuntimeError: lazy",
+    "always_equal_object": "should be a numpy array, got an object of type",
+    "lazy_object_raises": "should be a numpy array, got an object of type",
     "numpy_subclass_lies": "has the wrong shape: expected",
 }
 

@@ -34,13 +34,26 @@ import click
 @click.option("--no-bugs", is_flag=True, help="Skip the hand-written buggy submissions.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Report folder (default: build/audit/<assignment>).")
+@click.option("--direction", type=click.Choice(["both", "mutation", "acceptance"]),
+              default="both", show_default=True,
+              help="mutation: wrong code must lose points; acceptance: correct variants "
+                   "(rewrites of the reference, independent implementations) must get full "
+                   "marks.")
+@click.option("--accept-sample", type=int, default=None,
+              help="Grade a deterministic sample of this many rewrites (quick: 6).")
+@click.option("--exhaustive", is_flag=True,
+              help="Grade every reached check of every mutant (default: stop at a mutant's "
+                   "first failing check, points lost measured on a sample).")
 @click.option("--list-operators", is_flag=True, help="List the mutation operators and exit.")
 @click.option("--no-fail", is_flag=True, help="Exit 0 even when a grader is under its minimum.")
 def audit(assignments: tuple[str, ...], quick: bool, workers: int, engine: str,
           max_mutants: int | None, seed: int | None, operators: tuple[str, ...],
           files: tuple[str, ...], no_random_probes: bool, budget: float | None, no_cache: bool,
-          no_bugs: bool, out: Path | None, list_operators: bool, no_fail: bool) -> None:
-    """Grade mutants of the reference solutions with the real graders; report which survive.
+          no_bugs: bool, out: Path | None, direction: str, accept_sample: int | None,
+          exhaustive: bool,
+          list_operators: bool, no_fail: bool) -> None:
+    """Grade mutants of the reference solutions with the real graders; report which survive,
+    and grade correct variants (rewrites, independent implementations): each must get full marks.
 
     ASSIGNMENTS: names (default: every assignment whose YAML has an `audit:` key). Writes
     report.json, report.html and components.png under build/audit/<assignment>/; exits 1 when
@@ -53,8 +66,13 @@ def audit(assignments: tuple[str, ...], quick: bool, workers: int, engine: str,
     from .runner import AuditError, AuditOptions, run_audit
 
     if list_operators:
+        from .accept import REWRITES
+
         for name, (text, _fn) in OPERATORS.items():
             click.echo(f"{name:<16}{text}")
+        click.echo("\ncorrect-variant rewrites (acceptance direction):")
+        for name, (text, _fn, _torch) in REWRITES.items():
+            click.echo(f"{name:<18}{text}")
         return
     names = list(assignments) or [n for n in PATHS.assignment_names()
                                   if _load(n).audit is not None]
@@ -72,7 +90,10 @@ def audit(assignments: tuple[str, ...], quick: bool, workers: int, engine: str,
                                max_mutants=max_mutants, seed=seed,
                                operators=list(operators) or None, files=list(files) or None,
                                random_probes=not no_random_probes, budget=budget, cache=not no_cache,
-                               bugs=not no_bugs, out=folder, progress=True)
+                               bugs=not no_bugs, out=folder, progress=True,
+                               mutation=direction != "acceptance",
+                               acceptance=direction != "mutation", accept_sample=accept_sample,
+                               exhaustive=exhaustive)
         try:
             report = run_audit(assignment, options, log=lambda m: click.echo(m, err=True))
         except AuditError as exc:

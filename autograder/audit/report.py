@@ -25,9 +25,32 @@ def headline(report: dict[str, Any]) -> str:
              f"({c['killed']} killed / {judged} non-equivalent"]
     if report["sampled"] or report["mode"] == "quick":
         parts.append(f"; 95 % bounds {_pct(low)}-{_pct(high)}")
-    parts.append(f"), minimum {_pct(report['min_score'])}: "
-                 f"{'PASS' if report['passes'] else 'FAIL'}")
+    parts.append(f"), minimum {_pct(report['min_score'])}")
+    accepted = report.get("acceptance")
+    if accepted:
+        parts.append(f"; acceptance score {_pct(accepted['score'])} ({accepted['accepted']} "
+                     f"of {accepted['graded']} correct variants get full marks), minimum 100 %")
+    parts.append(f": {'PASS' if report['passes'] else 'FAIL'}")
     return "".join(parts)
+
+
+def render_acceptance(accepted: dict[str, Any], max_rows: int = 20) -> list[str]:
+    """The acceptance section: rejected correct variants with the checks that rejected them."""
+    kinds = {}
+    for v in accepted["variants"]:
+        kinds.setdefault(v["kind"], [0, 0])[v["status"] == "accepted"] += 1
+    summary = ", ".join(f"{k}: {ok} of {bad + ok} accepted" for k, (bad, ok) in kinds.items())
+    lines = ["", f"  acceptance: {summary} ({accepted['total_rewrites']} rewrites in all; "
+                 f"{accepted['seconds']:.0f} s)"]
+    rejected = [v for v in accepted["variants"] if v["status"] != "accepted"]
+    for v in rejected[:max_rows]:
+        lines.append(f"  REJECTED {v['id']} ({v['description']}): "
+                     + (f"{v['score']:g} / {v['max_score']:g}" if "score" in v else v["status"]))
+        for key, message in v.get("failed", [])[:3]:
+            lines.append(f"      {key}: {message[:200]}")
+        for line in v.get("diff", "").splitlines()[:12]:
+            lines.append(f"      {line}")
+    return lines
 
 
 def render_text(report: dict[str, Any], max_rows: int = 40) -> str:
@@ -42,10 +65,13 @@ def render_text(report: dict[str, Any], max_rows: int = 40) -> str:
     if not report["complete"]:
         lines.append("  INCOMPLETE: run the same command again to grade the pending mutants "
                      "(finished ones come from the cache)")
-    lost = sorted(m["lost_fraction"] for m in report["mutants"] if m["status"] == "killed")
+    lost = sorted(m["lost_fraction"] for m in report["mutants"] if m["status"] == "killed"
+                  and m.get("lost_measured", True))
     if lost:
         full = sum(1 for f in lost if f >= 0.999)
-        lines.append(f"  points lost per killed mutant: min {_pct(lost[0])}, median "
+        killed = sum(m["status"] == "killed" for m in report["mutants"])
+        sample = "" if len(lost) == killed else f" (measured on {len(lost)} of {killed})"
+        lines.append(f"  points lost per killed mutant{sample}: min {_pct(lost[0])}, median "
                      f"{_pct(lost[len(lost) // 2])}, max {_pct(lost[-1])} of the total; "
                      f"{full} cost 100 %")
     lines.append("")
@@ -85,6 +111,8 @@ def render_text(report: dict[str, Any], max_rows: int = 40) -> str:
     errors = [m for m in report["mutants"] if m["status"] == "error"]
     for m in errors[:10]:
         lines.append(f"  ! error grading {m['id']}: {m['note']}")
+    if report.get("acceptance"):
+        lines += render_acceptance(report["acceptance"])
     if report["bugs"]:
         ok = sum(b["ok"] for b in report["bugs"])
         lines += ["", f"  hand-written bugs: {ok} of {len(report['bugs'])} killed in their "

@@ -29,6 +29,7 @@ import hashlib
 import json
 import math
 import os
+import random
 import sys
 import tempfile
 import time
@@ -38,10 +39,22 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from ..config import Assignment, AuditSpec
+from .accept import Variant, independent, rewrites
 from .mutate import Mutant, MutantSet, generate, sample
 from .worker import dispatch, first_difference, init_worker, unstable_entries
 
 AUDIT_VERSION = 1
+QUICK_REWRITES = 6
+"""Rewrites a quick audit grades (the independent implementations are graded by make test's
+grader tests, so the quick acceptance audit leaves them out)."""
+CORPUS = Path(__file__).resolve().parents[2] / "tests" / "corpus"
+LOST_SAMPLE = 8
+"""Without --exhaustive, one mutant in LOST_SAMPLE (by its digest) is graded in full, for the
+points-lost statistics."""
+
+
+def measures_lost(m: Mutant, exhaustive: bool) -> bool:
+    return exhaustive or int(m.digest, 16) % LOST_SAMPLE == 0
 FAULT_STATUSES = ("killed", "survived", "equivalent", "unreached", "error", "pending")
 
 
@@ -71,6 +84,16 @@ class AuditOptions:
     progress: bool = True
     mutants: list[Mutant] | None = None
     """Grade exactly these (tests: hand-made mutants); otherwise generated."""
+    mutation: bool = True
+    """The mutation direction (wrong code must lose points)."""
+    acceptance: bool = True
+    """The acceptance direction (correct variants must get full marks; see accept.py)."""
+    accept_sample: int | None = None
+    """Grade a deterministic sample of this many rewrites (quick audits: QUICK_REWRITES)."""
+    exhaustive: bool = False
+    """Grade every check of every mutant (as the audit did before fail-fast grading). Otherwise a mutant's grading stops at its
+    first failing check (its own component's checks first, so `localized` is unchanged), and
+    the points lost are measured on a deterministic sample (1 in LOST_SAMPLE mutants)."""
 
 
 def spec_of(assignment: Assignment) -> AuditSpec:
@@ -366,6 +389,8 @@ def run_audit(assignment: Assignment, options: AuditOptions | None = None,
         if missing:
             raise AuditError(f"not a submission file of {assignment.name}: {missing}")
     universe = options.mutants if options.mutants is not None else generated.mutants
+    if not options.mutation:
+        universe = []
     cap = options.max_mutants if options.max_mutants is not None else (
         spec.test_sample if options.quick else spec.max_mutants)
     selected = sample(universe, cap, seed,
@@ -382,7 +407,8 @@ def run_audit(assignment: Assignment, options: AuditOptions | None = None,
     for m in selected:
         comps = components_of(assignment, m.file, m.function)
         checks = checks_for(assignment, comps, options.quick)
-        key = Cache.key(print_fp, mode, checks, m.file, m.digest, options.random_probes)
+        key = Cache.key(print_fp, mode, checks, m.file, m.digest, options.random_probes,
+                        measures_lost(m, options.exhaustive))
         cached = cache.get(key)
         if cached is not None:
             cached["cached"] = True
@@ -392,7 +418,7 @@ def run_audit(assignment: Assignment, options: AuditOptions | None = None,
     say(f"{assignment.name}: {len(universe)} mutants, {len(selected)} selected "
         f"({mode} audit, seed {seed}), {len(records)} from the cache")
 
-    bugs = load_bugs(assignment) if options.bugs else []
+    bugs = load_bugs(assignment) if options.bugs and options.mutation else []
     timeout = 2 * assignment.limits.submission_seconds + 120
     paths = [str(Path(assignment.source).parent)] if assignment.source else []
     bug_results: list[dict] = []
@@ -416,7 +442,8 @@ def run_audit(assignment: Assignment, options: AuditOptions | None = None,
                           "record": "always"})
         for bug in bugs:
             tasks.append({**base, "id": f"bug:{bug['id']}", "files": bug_files(sources, bug),
-                          "checks": checks_for(assignment, [bug["component"]], options.quick)})
+                          "checks": checks_for(assignment, [bug["component"]], options.quick),
+                          "first": [bug["component"]], "fail_fast": not options.exhaustive})
         progress = Progress(len(tasks), f"{assignment.name} reference + bugs", options.progress)
         phase0: dict[str, dict] = {}
         for out in runner.run(tasks):
@@ -457,7 +484,11 @@ def run_audit(assignment: Assignment, options: AuditOptions | None = None,
                 continue
             phase1.append((m, rec, key))
         files_of = {m.id: {**sources, m.file: m.source} for m, _r, _k in phase1}
-        tasks = [{**base, "id": m.id, "files": files_of[m.id], "checks": rec["checks"],
+        # only the checks that execute the mutated code can fail; the mutant's own components
+        # go first, and (unless it measures points lost) grading stops at the first failure
+        tasks = [{**base, "id": m.id, "files": files_of[m.id],
+                  "checks": rec["checks"] if options.exhaustive else rec["reached_by"],
+                  "first": rec["components"], "fail_fast": not measures_lost(m, options.exhaustive),
                   "record": True} for m, rec, _k in phase1]
         progress = Progress(len(tasks), f"{assignment.name} mutants", options.progress)
         entries = {m.id: (m, rec, key) for m, rec, key in phase1}
@@ -469,7 +500,8 @@ def run_audit(assignment: Assignment, options: AuditOptions | None = None,
             _apply_grading(rec, out, total_points)
             progress.update(rec["status"])
             if rec["status"] == "survived":
-                ran = set(rec["checks"] or assignment.check_keys())
+                ran = set((rec["checks"] if options.exhaustive else rec["reached_by"])
+                          or assignment.check_keys())
                 diff = first_difference(out.get("recording", {}),
                                         {k: v for k, v in reference_rec.items() if k in ran},
                                         unstable)
@@ -514,8 +546,87 @@ def run_audit(assignment: Assignment, options: AuditOptions | None = None,
                 records[m.id] = rec
 
     ordered = [records[m.id] for m in selected if m.id in records]
-    return _report(assignment, spec, options, ordered, bug_results, len(universe), selected,
-                   seed, print_fp, time.monotonic() - started, mode)
+    report = _report(assignment, spec, options, ordered, bug_results, len(universe), selected,
+                     seed, print_fp, time.monotonic() - started, mode)
+    if options.acceptance:
+        accepted = run_acceptance(assignment, options, sources, print_fp, cache, say)
+        report["acceptance"] = accepted
+        report["passes"] = (report["passes"] or not options.mutation) and accepted["passes"]
+        report["timing"]["seconds"] = round(time.monotonic() - started, 1)
+    return report
+
+
+def acceptance_variants(assignment: Assignment, sources: dict[str, str], quick: bool,
+                        cap: int | None, seed: int) -> tuple[list[Variant], int]:
+    """The variants to grade, and how many rewrites there are in all."""
+    found = rewrites(sources)
+    total = len(found)
+    if cap is not None and cap < len(found):
+        rng = random.Random(seed)
+        keep = set(rng.sample(range(len(found)), cap))
+        found = [v for i, v in enumerate(found) if i in keep]
+    if not quick:
+        found += independent(CORPUS / assignment.name / "independent")
+    return found, total
+
+
+def run_acceptance(assignment: Assignment, options: AuditOptions, sources: dict[str, str],
+                   print_fp: str, cache: "Cache", say: Callable[[str], None]) -> dict[str, Any]:
+    """Grade correct variants of the reference; each must get full marks."""
+    started = time.monotonic()
+    seed = spec_of(assignment).seed if options.seed is None else options.seed
+    cap = options.accept_sample if options.accept_sample is not None else (
+        QUICK_REWRITES if options.quick else None)
+    variants, total_rewrites = acceptance_variants(assignment, sources, options.quick, cap, seed)
+    base = {"yaml": str(assignment.source), "root": str(assignment.root)}
+    records: dict[str, dict] = {}
+    tasks = []
+    for v in variants:
+        key = Cache.key(print_fp, "accept", v.id, v.digest)
+        cached = cache.get(key)
+        if cached is not None:
+            records[v.id] = {**cached, "cached": True}
+            continue
+        files = dict(v.files) if v.kind == "independent" else {**sources, **v.files}
+        tasks.append(({**base, "id": v.id, "files": files, "checks": None}, v, key))
+    say(f"{assignment.name}: {len(variants)} correct variants ({total_rewrites} rewrites"
+        f"{', sampled' if cap is not None and cap < total_rewrites else ''}"
+        f"{'' if options.quick else ', plus the independent implementations'}), "
+        f"{len(records)} from the cache")
+    timeout = 2 * assignment.limits.submission_seconds + 120
+    paths = [str(Path(assignment.source).parent)] if assignment.source else []
+    if tasks:
+        entries = {task["id"]: (v, key) for task, v, key in tasks}
+        progress = Progress(len(tasks), f"{assignment.name} correct variants", options.progress)
+        with Runner(options.workers, options.engine, paths, timeout) as runner:
+            for out in runner.run([task for task, _v, _k in tasks]):
+                v, key = entries[out["id"]]
+                rec = _variant_record(v, out)
+                records[v.id] = rec
+                if rec["status"] != "error":
+                    cache.put(key, rec)
+                progress.update(rec["status"])
+        progress.close()
+    ordered = [records[v.id] for v in variants if v.id in records]
+    accepted = sum(r["status"] == "accepted" for r in ordered)
+    judged = sum(r["status"] in ("accepted", "rejected") for r in ordered)
+    score = accepted / judged if judged else None
+    return {"score": None if score is None else round(score, 4), "accepted": accepted,
+            "graded": judged, "variants": ordered, "total_rewrites": total_rewrites,
+            "passes": score == 1.0 and judged == len(variants),
+            "seconds": round(time.monotonic() - started, 1)}
+
+
+def _variant_record(v: Variant, out: dict) -> dict:
+    rec = {"id": v.id, "kind": v.kind, "description": v.description, "diff": v.diff,
+           "seconds": out.get("seconds")}
+    if not out.get("ok"):
+        rec.update(status="error", note=out.get("error", "grading failed"))
+        return rec
+    full = out["score"] >= out["max_score"]
+    rec.update(status="accepted" if full else "rejected", score=out["score"],
+               max_score=out["max_score"], failed=out["failed"][:6])
+    return rec
 
 
 def _mutant_record(m: Mutant, comps: list[str], checks: list[str] | None) -> dict:
@@ -529,6 +640,7 @@ def _mutant_record(m: Mutant, comps: list[str], checks: list[str] | None) -> dic
 
 def _apply_grading(rec: dict, out: dict, total_points: float) -> None:
     rec["seconds"] = out.get("seconds", 0.0)
+    rec["lost_measured"] = not out.get("skipped")
     if not out.get("ok"):
         rec.update(status="error", note=out.get("error", "grading failed"))
         return
@@ -582,7 +694,7 @@ def _flags(rec: dict) -> list[str]:
     if rec["status"] in ("survived", "unreached"):
         flags.append("costs 0 %")
     if rec["status"] == "killed":
-        if rec["lost_fraction"] >= 0.999:
+        if rec["lost_fraction"] >= 0.999 and rec.get("lost_measured", True):
             flags.append("costs 100 %")
         if rec["localized"] is False:
             flags.append("killed only outside its component")

@@ -119,11 +119,19 @@ def _reach_files(sandbox: Any) -> set[str]:
     return found
 
 
+SKIPPED = "not run: the audit's verdict was decided by an earlier check"
+"""The message of a check that fail-fast grading did not run (never shown to students)."""
+
+
 def grade_recorded(assignment, folder: Path, *, checks: list[str] | None = None,
-                   reach: bool = False):
+                   reach: bool = False, first: list[str] | None = None,
+                   fail_fast: bool = False):
     """(SubmissionResult, {check: [(probe, value)]}, {marker: [checks]}, calls) for one folder;
-    calls: [(check, index, probe, timeout, kwargs)], every call into student code."""
-    from ..engine import grade, load_suite
+    calls: [(check, index, probe, timeout, kwargs)], every call into student code.
+
+    `first`: components graded before the others (in this order); `fail_fast`: once a check
+    fails, the remaining checks are not run (they fail with SKIPPED, in no time)."""
+    from ..engine import CheckFailed, grade, load_suite
     from ..engine.suite import Suite
 
     suite = load_suite(assignment)
@@ -134,8 +142,12 @@ def grade_recorded(assignment, folder: Path, *, checks: list[str] | None = None,
     recorders: dict[int, _Recorder] = {}
     calls: list = []
 
+    decided = []
+
     def wrap(key: str, fn):
         def run(trial):
+            if decided:
+                raise CheckFailed(SKIPPED)
             real = trial.sandbox
             recorder = recorders.setdefault(id(real), _Recorder(real, calls))
             recorder.log = logs.setdefault(key, [])
@@ -143,6 +155,10 @@ def grade_recorded(assignment, folder: Path, *, checks: list[str] | None = None,
             trial.sandbox = recorder
             try:
                 return fn(trial)
+            except BaseException:
+                if fail_fast:
+                    decided.append(key)
+                raise
             finally:
                 trial.sandbox = real
                 recorder.log = None
@@ -156,7 +172,9 @@ def grade_recorded(assignment, folder: Path, *, checks: list[str] | None = None,
     module.SUITE = Suite(probes=suite.probes, checks={k: wrap(k, suite.checks[k]) for k in keys})
     wanted = set(keys)
     components = []
-    for comp in assignment.components:
+    rank = {cid: i for i, cid in enumerate(first or [])}
+    ordered = sorted(assignment.components, key=lambda c: rank.get(c.id, len(rank)))
+    for comp in ordered:
         kept = tuple(c for c in comp.checks if f"{comp.id}.{c.id}" in wanted)
         if kept:
             components.append(replace(comp, checks=kept))
@@ -178,11 +196,18 @@ def write_folder(dest: Path, files: dict[str, str]) -> Path:
 
 
 def summarize(result) -> dict[str, Any]:
-    comps = {c.id: [c.score, c.max_score] for c in result.components}
+    """Scores and failures; checks fail-fast grading skipped count as passed (`skipped` lists
+    them), so that `score` is a lower bound of the points a mutant loses."""
+    skipped = [chk.key for c in result.components for chk in c.checks if chk.message == SKIPPED]
+    comps = {c.id: [c.score + sum(chk.max_points for chk in c.checks if chk.message == SKIPPED),
+                    c.max_score] for c in result.components}
     failed = [[chk.key, chk.message[:400]] for c in result.components for chk in c.checks
-              if chk.points < chk.max_points]
+              if chk.points < chk.max_points and chk.message != SKIPPED]
     harness = [n.splitlines()[0] for n in result.staff_notes if n.startswith("harness error")]
-    return {"score": result.score, "max_score": result.max_score, "components": comps,
+    score = result.score + sum(chk.max_points for c in result.components for chk in c.checks
+                               if chk.message == SKIPPED)
+    return {"score": score, "max_score": result.max_score, "components": comps,
+            "skipped": skipped,
             "failed": failed, "messages": list(result.messages)[:5], "harness_errors": harness,
             "grade_seconds": result.seconds}
 
@@ -195,7 +220,8 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="ag-audit-") as tmp:
             folder = write_folder(Path(tmp) / "sub", task["files"])
             result, logs, reached, calls = grade_recorded(
-                assignment, folder, checks=task.get("checks"), reach=task.get("reach", False))
+                assignment, folder, checks=task.get("checks"), reach=task.get("reach", False),
+                first=task.get("first"), fail_fast=task.get("fail_fast", False))
         out = summarize(result)
         passed = out["score"] >= out["max_score"]
         if task.get("record") == "always" or (task.get("record") and passed):

@@ -85,6 +85,8 @@ def _payload(assignment: Assignment) -> list[tuple[Path, str]]:
     files = package_files(assignment.suite.rsplit(".", 1)[-1], with_quizzes=False)
     assert assignment.source is not None
     files.append((assignment.source, f"ag/assignments/{assignment.name}/assignment.yaml"))
+    for rel in assignment.submission.provided:  # given files, beside the YAML as in the handout
+        files.append((assignment.source.parent / rel, f"ag/assignments/{assignment.name}/{rel}"))
     return files
 
 

@@ -14,7 +14,8 @@ def build_assignment(assignment: Assignment, paths: CoursePaths,
                      skeleton_only: bool = False) -> Iterator[str]:
     """Run the build steps, yielding one progress line per step."""
     handout = paths.handout(assignment.name)
-    written = build_skeleton(assignment.solution, handout, assignment.submission.files)
+    written = build_skeleton(assignment.solution, handout,
+                             assignment.submission.files + assignment.submission.provided)
     copy_public_tests(assignment.solution, handout)
     yield f"{assignment.name}: skeleton ({len(written)} files) -> {handout}"
     if skeleton_only:

@@ -61,6 +61,19 @@ def describe_fault(fault: StudentFault) -> str:
     return str(fault)
 
 
+def supply_provided(assignment: Assignment, root: Path) -> None:
+    """Copy the assignment's given files (`submission.provided`, kept beside its YAML) into the
+    normalized submission, replacing any copy the student uploaded."""
+    if assignment.source is None:
+        return
+    for rel in assignment.submission.provided:
+        source = assignment.source.parent / rel
+        if source.is_file():
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(source.read_bytes())
+
+
 def _run_check(suite: Suite, key: str, trial: Trial) -> str:
     """Run one check; '' if it passed, else the student-facing reason."""
     try:
@@ -112,6 +125,7 @@ def grade(assignment: Assignment, submission: Path, *, progress: bool = False,
     staff = [f"sandbox layers: {'; '.join(caps.describe())}"]
     with tempfile.TemporaryDirectory(prefix="ag-sub-") as tmp:
         norm = normalize(Path(submission), assignment.submission, Path(tmp) / "sub")
+        supply_provided(assignment, norm.root)
         messages = list(norm.messages)
         problems = static_problems(norm.root, norm.found, assignment.submission.forbidden_imports)
         messages.extend(problems)

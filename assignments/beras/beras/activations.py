@@ -1,4 +1,11 @@
-"""Activation functions. Elementwise ones return (batch, n) diagonal Jacobians; Softmax (batch, n, n)."""
+"""Activation functions.
+
+GIVEN: the ``Activation`` base class, ``ReLU`` and the elementwise ``compose_input_gradients``
+of LeakyReLU and Sigmoid. YOU WRITE: each ``forward`` and ``get_input_gradients``.
+LeakyReLU and Sigmoid are elementwise: ``get_input_gradients()`` returns ``[d]`` where d, shaped
+like the input, holds each element's derivative. Softmax is not: its Jacobian is (batch, n, n)
+and Diffable's matrix chain rule composes it.
+"""
 import numpy as np
 
 from .core import Diffable, Tensor
@@ -13,6 +20,15 @@ class Activation(Diffable):
 
     def get_weight_gradients(self):
         return []
+
+
+def _compose_elementwise(layer, J):
+    """The chain rule of an elementwise layer: its derivative times each upstream gradient."""
+    if J is None or J[0] is None:
+        return layer.get_input_gradients()
+    J = [J] if isinstance(J, np.ndarray) else J
+    derivative = np.asarray(layer.get_input_gradients()[0])
+    return [derivative * np.asarray(upstream) for upstream in J]
 
 
 class LeakyReLU(Activation):
@@ -30,6 +46,9 @@ class LeakyReLU(Activation):
         """[diagonal Jacobian] shaped like the input: 1 where x > 0, alpha where x <= 0."""
         # YOUR CODE HERE
         raise NotImplementedError("LeakyReLU.get_input_gradients: your code here")
+
+    def compose_input_gradients(self, J=None):
+        return _compose_elementwise(self, J)
 
 
 class ReLU(LeakyReLU):
@@ -51,6 +70,9 @@ class Sigmoid(Activation):
         """[diagonal Jacobian] shaped like the input, computed from the OUTPUT s: s * (1 - s)."""
         # YOUR CODE HERE
         raise NotImplementedError("Sigmoid.get_input_gradients: your code here")
+
+    def compose_input_gradients(self, J=None):
+        return _compose_elementwise(self, J)
 
 
 class Softmax(Activation):

@@ -1,5 +1,8 @@
-"""GradientTape: records which Diffable produced each tensor and back-propagates through them."""
-from collections import deque
+"""GradientTape: records which Diffable produced each tensor and back-propagates through them.
+
+GIVEN: the constructor and the context manager. YOU WRITE: ``gradient``.
+"""
+from collections import defaultdict
 
 import numpy as np
 
@@ -10,12 +13,13 @@ class GradientTape:
     """Context manager: ``with GradientTape() as tape: ...; tape.gradient(loss, variables)``."""
 
     def __init__(self):
-        # id(output tensor) -> the Diffable layer that produced it (filled in by Diffable.__call__)
-        self.previous_layers = {}
+        # id(output tensor) -> the Diffable layer that produced it (filled in by Diffable.__call__;
+        # None for a tensor no recorded layer produced)
+        self.previous_layers = defaultdict(lambda: None)
 
     def __enter__(self):
         if Diffable.gradient_tape is not None:
-            raise RuntimeError("A GradientTape is already active; tapes cannot be nested.")
+            raise RuntimeError("Cannot nest gradient tape scopes.")
         Diffable.gradient_tape = self
         return self
 
@@ -23,13 +27,16 @@ class GradientTape:
         Diffable.gradient_tape = None
 
     def gradient(self, target, sources):
-        """Return [d sum(target) / d s for s in sources], each shaped like s (zeros if s is unreachable).
+        """Return the list [d target / d s for s in sources], each shaped like s.
 
-        Breadth-first walk back from ``target`` through ``previous_layers``: keep a queue of tensors
-        and a dict id(tensor) -> upstream gradient (target starts with ones). For each tensor's
-        producing layer, add ``compose_weight_gradients(J)`` into the matching sources and
-        ``compose_input_gradients(J)`` into its inputs' upstream gradients. A tensor is processed
-        only once all the layers that consume it have contributed (so shared tensors work too).
+        ``target`` is the output of a loss (a scalar). Walk backwards from it breadth-first
+        through ``previous_layers``: for the layer that produced a tensor, ``layer.
+        compose_input_gradients(J)`` gives the gradients of its inputs and ``layer.
+        compose_weight_gradients(J)`` those of its weights, where J is the list of upstream
+        gradients of the layer's output (``None`` for the target itself, so the loss returns its
+        own gradient). Keep the gradients in a dict keyed by ``id(tensor)``. A tensor that feeds
+        several layers gets the SUM of their contributions. A source that the target does not
+        depend on gets zeros (None is accepted too).
         """
         # YOUR CODE HERE
         raise NotImplementedError("GradientTape.gradient: your code here")

@@ -1,4 +1,8 @@
-"""Dense (fully connected) layer and its weight initializers."""
+"""Dense (fully connected) layer and its weight initializers.
+
+GIVEN: the constructor and ``weights``. YOU WRITE: ``forward``, the two ``get_*_gradients``
+(core.py composes them with the chain rule) and ``_initialize_weight``.
+"""
 import numpy as np
 
 from .core import Diffable, Tensor, Variable
@@ -10,8 +14,6 @@ class Dense(Diffable):
     """Fully connected layer: ``y = x @ w + b`` with w (input_size, output_size), b (1, output_size)."""
 
     def __init__(self, input_size, output_size, initializer="normal"):
-        self.input_size = input_size
-        self.output_size = output_size
         self.w, self.b = self._initialize_weight(initializer, input_size, output_size)
 
     @property
@@ -22,11 +24,14 @@ class Dense(Diffable):
     def _initialize_weight(initializer, input_size, output_size):
         """Return ``(w, b)`` as Variables: w (input_size, output_size), b zeros (1, output_size).
 
-        Sample w with the global ``np.random`` (fan_in = input_size, fan_out = output_size):
-        "zero": zeros; "normal": N(0, 1); "xavier": N(0, sqrt(2 / (fan_in + fan_out)));
-        "kaiming": N(0, sqrt(2 / fan_in)); "xavier uniform": U(-a, a), a = sqrt(6 / (fan_in + fan_out));
-        "kaiming uniform": U(-a, a), a = sqrt(6 / fan_in).
+        Sample w with the global ``np.random`` (fan_in = input_size, fan_out = output_size),
+        from a normal distribution (not truncated) with mean 0 and standard deviation std, or
+        uniformly from [-a, a]:
+        "zero": all zeros; "normal": std = 1; "xavier": std = sqrt(2 / (fan_in + fan_out));
+        "kaiming": std = sqrt(2 / fan_in); "xavier uniform": a = sqrt(6 / (fan_in + fan_out));
+        "kaiming uniform": a = sqrt(6 / fan_in). The name is case-insensitive.
         """
+        initializer = initializer.lower()
         if initializer not in INITIALIZERS:
             raise ValueError(
                 f"Unknown initializer {initializer!r}; expected one of {', '.join(map(repr, INITIALIZERS))}"
@@ -40,21 +45,14 @@ class Dense(Diffable):
         raise NotImplementedError("Dense.forward: your code here")
 
     def get_input_gradients(self):
-        """[dy/dx]: w broadcast per sample, shape (batch, input_size, output_size)."""
+        """[d y / d x]: the Jacobian of the output with respect to x (see core.py for the shapes:
+        shared (input_size, output_size) or per sample (batch, input_size, output_size))."""
         # YOUR CODE HERE
         raise NotImplementedError("Dense.get_input_gradients: your code here")
 
     def get_weight_gradients(self):
-        """[dy/dw, dy/db] per sample: x as (batch, input_size, 1) and ones (batch, 1, output_size)."""
+        """[d y / d w, d y / d b] as core.py composes them: sample b's gradient for w is
+        ``jac_w[b] * J[b]`` (e.g. x as (batch, input_size, 1)), for b ``jac_b * J[b]``
+        (e.g. ones (1, output_size), shared by every sample)."""
         # YOUR CODE HERE
         raise NotImplementedError("Dense.get_weight_gradients: your code here")
-
-    def compose_input_gradients(self, J=None):
-        """Fast path: [J @ w.T], shape (batch, input_size). J is None -> raw input gradients."""
-        # YOUR CODE HERE
-        raise NotImplementedError("Dense.compose_input_gradients: your code here")
-
-    def compose_weight_gradients(self, J=None):
-        """Fast path: [x.T @ J, J summed over the batch], shaped like w and b. J is None -> raw."""
-        # YOUR CODE HERE
-        raise NotImplementedError("Dense.compose_weight_gradients: your code here")

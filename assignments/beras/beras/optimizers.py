@@ -1,6 +1,9 @@
-"""Optimizers. ``apply_gradients(params, grads)`` updates each param in place with ``param.assign``.
+"""Optimizers. ``apply_gradients(trainable_params, grads)`` updates each parameter IN PLACE
+(``param.assign(...)``), using the i-th gradient for the i-th parameter.
 
-Per-parameter state is kept by POSITION: pass the parameters in the same order on every call.
+GIVEN: the constructors. YOU WRITE: each ``apply_gradients``. Keep per-parameter state (v, m)
+in the dicts the constructors create, keyed by the parameter's position (or its id); the same
+parameters are passed in the same order on every call.
 """
 import math
 
@@ -29,7 +32,8 @@ class BasicOptimizer(Optimizer):
 
 
 class RMSProp(Optimizer):
-    """v <- beta v + (1 - beta) g^2;  p <- p - learning_rate * g / (sqrt(v) + epsilon)."""
+    """v <- beta v + (1 - beta) g^2;  p <- p - learning_rate * g / (sqrt(v) + epsilon),
+    v starting at 0 (epsilon outside the square root)."""
 
     def __init__(self, learning_rate, beta=0.9, epsilon=1e-6):
         super().__init__(learning_rate)
@@ -43,9 +47,15 @@ class RMSProp(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam (Kingma & Ba) with bias correction; one time step t per apply_gradients call.
+    """Adam (Kingma & Ba) with bias correction; t counts apply_gradients calls (1, 2, ...):
 
-    amsgrad=True keeps the running maximum of the bias-corrected v_hat and uses it instead.
+        m <- beta_1 m + (1 - beta_1) g           m_hat = m / (1 - beta_1^t)
+        v <- beta_2 v + (1 - beta_2) g^2         v_hat = v / (1 - beta_2^t)
+        p <- p - learning_rate * m_hat / (sqrt(v_hat) + epsilon)
+
+    amsgrad=True replaces v_hat by its running maximum. Both common forms are accepted: the
+    maximum of the bias-corrected v_hat (used here), or the maximum of the raw v, bias-corrected
+    afterwards (torch, Keras). epsilon is always added outside the square root.
     """
 
     def __init__(self, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False):

@@ -21,7 +21,8 @@ from beras.layers import Dense  # noqa: E402
 from beras.losses import CategoricalCrossEntropy, MeanSquaredError  # noqa: E402
 from beras.metrics import CategoricalAccuracy  # noqa: E402
 from beras.onehot import OneHotEncoder  # noqa: E402
-from beras.optimizers import BasicOptimizer  # noqa: E402
+from beras.model import SequentialModel  # noqa: E402
+from beras.optimizers import Adam, BasicOptimizer  # noqa: E402
 
 RNG = np.random.default_rng(0)
 
@@ -60,8 +61,9 @@ def test_dense_gradients_match_finite_differences():
     upstream = RNG.normal(size=(4, 2))
     layer = dense(w, b)
     layer(x)
-    (gx,) = layer.compose_input_gradients(upstream)
-    gw, gb = layer.compose_weight_gradients(upstream)
+    # J is a list of upstream gradients (one per output), as the gradient tape passes it
+    (gx,) = layer.compose_input_gradients([upstream])
+    gw, gb = layer.compose_weight_gradients([upstream])
 
     def objective():
         return float(np.sum(dense(w, b)(x) * upstream))
@@ -150,3 +152,47 @@ def test_basic_optimizer_takes_one_step():
     param = Tensor(np.array([[1.0, 2.0]]))
     BasicOptimizer(0.1).apply_gradients([param], [np.array([[10.0, -10.0]])])
     np.testing.assert_allclose(param, [[0.0, 3.0]])
+
+
+def test_weighted_lists_trainable_and_frozen_variables():
+    layer = Dense(3, 2, initializer="zero")
+    layer.b.trainable = False
+    assert [id(v) for v in layer.trainable_variables] == [id(layer.w)]
+    assert [id(v) for v in layer.non_trainable_variables] == [id(layer.b)]
+    layer.trainable = False
+    assert not layer.w.trainable and not layer.b.trainable and not layer.trainable
+
+
+def test_gradient_of_a_worked_example():
+    # y = 3 * 2 + 1 = 7, L = (10 - 7)^2 = 9, dL/dy = -6, dL/dw = -6 * 3, dL/db = -6
+    layer = Dense(1, 1, initializer="zero")
+    layer.w.assign([[2.0]])
+    layer.b.assign([[1.0]])
+    with GradientTape() as tape:
+        loss = MeanSquaredError()(layer(Tensor([[3.0]])), Tensor([[10.0]]))
+    grad_w, grad_b = tape.gradient(loss, layer.trainable_variables)
+    assert float(loss) == pytest.approx(9.0)
+    assert np.shape(grad_w) == (1, 1) and np.shape(grad_b) == (1, 1)
+    assert float(np.asarray(grad_w)[0, 0]) == pytest.approx(-18.0)
+    assert float(np.asarray(grad_b)[0, 0]) == pytest.approx(-6.0)
+
+
+def test_fit_returns_per_epoch_lists_and_evaluate_metrics_and_predictions():
+    np.random.seed(0)
+    labels = RNG.integers(0, 2, size=40)
+    x = np.eye(2)[labels] * 3 + RNG.normal(size=(40, 2)) * 0.3
+    y = np.eye(2)[labels]
+    model = SequentialModel([Dense(2, 2, initializer="xavier"), Softmax()])
+    model.compile(Adam(0.05), CategoricalCrossEntropy(), CategoricalAccuracy())
+    history = model.fit(x, y, epochs=5, batch_size=8)
+    assert isinstance(history, dict) and len(history["loss"]) == 5 and len(history["acc"]) == 5
+    assert history["loss"][-1] < history["loss"][0]
+    metrics, predictions = model.evaluate(x, y, batch_size=8)
+    assert set(metrics) >= {"loss", "acc"} and metrics["acc"] >= 0.9
+    np.testing.assert_allclose(predictions, model(x), rtol=1e-6)
+
+
+def test_assignment_model_maps_mnist1d_inputs_to_ten_classes():
+    import assignment
+
+    assert np.shape(assignment.get_model()(np.zeros((353, 40)))) == (353, 10)

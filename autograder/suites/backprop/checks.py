@@ -24,6 +24,15 @@ from ...sandbox import StudentFault
 
 SUITE = Suite(probes=Path(__file__).with_name("probes.py"))
 
+# Conventions these checks rely on; tests/test_docs.py keeps each one stated in the handout
+# (the skeleton's docstrings).
+HANDOUT_CONVENTIONS = (
+    "whose columns are the examples",
+    "the loss is averaged over the batch",
+    "cache[\"f\"] = [f_0, f_1, ..., f_k]",
+    "must not modify them",
+)
+
 Net = tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]
 
 

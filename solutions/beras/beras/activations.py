@@ -1,4 +1,11 @@
-"""Activation functions. Elementwise ones return (batch, n) diagonal Jacobians; Softmax (batch, n, n)."""
+"""Activation functions.
+
+GIVEN: the ``Activation`` base class, ``ReLU`` and the elementwise ``compose_input_gradients``
+of LeakyReLU and Sigmoid. YOU WRITE: each ``forward`` and ``get_input_gradients``.
+LeakyReLU and Sigmoid are elementwise: ``get_input_gradients()`` returns ``[d]`` where d, shaped
+like the input, holds each element's derivative. Softmax is not: its Jacobian is (batch, n, n)
+and Diffable's matrix chain rule composes it.
+"""
 import numpy as np
 
 from .core import Diffable, Tensor
@@ -15,6 +22,15 @@ class Activation(Diffable):
         return []
 
 
+def _compose_elementwise(layer, J):
+    """The chain rule of an elementwise layer: its derivative times each upstream gradient."""
+    if J is None or J[0] is None:
+        return layer.get_input_gradients()
+    J = [J] if isinstance(J, np.ndarray) else J
+    derivative = np.asarray(layer.get_input_gradients()[0])
+    return [derivative * np.asarray(upstream) for upstream in J]
+
+
 class LeakyReLU(Activation):
     """f(x) = x if x > 0 else alpha * x."""
 
@@ -24,15 +40,19 @@ class LeakyReLU(Activation):
     def forward(self, x):
         """Apply Leaky ReLU elementwise; same shape as x."""
         ### BEGIN SOLUTION
+        x = np.asarray(x)
         return Tensor(np.where(x > 0, x, self.alpha * x))
         ### END SOLUTION
 
     def get_input_gradients(self):
         """[diagonal Jacobian] shaped like the input: 1 where x > 0, alpha where x <= 0."""
         ### BEGIN SOLUTION
-        x = self.inputs[0]
+        x = np.asarray(self.inputs[0])
         return [Tensor(np.where(x > 0, 1.0, self.alpha))]
         ### END SOLUTION
+
+    def compose_input_gradients(self, J=None):
+        return _compose_elementwise(self, J)
 
 
 class ReLU(LeakyReLU):
@@ -54,9 +74,12 @@ class Sigmoid(Activation):
     def get_input_gradients(self):
         """[diagonal Jacobian] shaped like the input, computed from the OUTPUT s: s * (1 - s)."""
         ### BEGIN SOLUTION
-        s = self.outputs[0]
+        s = np.asarray(self.outputs[0])
         return [Tensor(s * (1.0 - s))]
         ### END SOLUTION
+
+    def compose_input_gradients(self, J=None):
+        return _compose_elementwise(self, J)
 
 
 class Softmax(Activation):
@@ -65,6 +88,7 @@ class Softmax(Activation):
     def forward(self, x):
         """x (batch, n) -> probabilities (batch, n); subtract each row's max before exp."""
         ### BEGIN SOLUTION
+        x = np.asarray(x)
         shifted = x - np.max(x, axis=-1, keepdims=True)
         exps = np.exp(shifted)
         return Tensor(exps / np.sum(exps, axis=-1, keepdims=True))

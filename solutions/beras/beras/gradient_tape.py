@@ -1,5 +1,8 @@
-"""GradientTape: records which Diffable produced each tensor and back-propagates through them."""
-from collections import deque
+"""GradientTape: records which Diffable produced each tensor and back-propagates through them.
+
+GIVEN: the constructor and the context manager. YOU WRITE: ``gradient``.
+"""
+from collections import defaultdict
 
 import numpy as np
 
@@ -10,12 +13,13 @@ class GradientTape:
     """Context manager: ``with GradientTape() as tape: ...; tape.gradient(loss, variables)``."""
 
     def __init__(self):
-        # id(output tensor) -> the Diffable layer that produced it (filled in by Diffable.__call__)
-        self.previous_layers = {}
+        # id(output tensor) -> the Diffable layer that produced it (filled in by Diffable.__call__;
+        # None for a tensor no recorded layer produced)
+        self.previous_layers = defaultdict(lambda: None)
 
     def __enter__(self):
         if Diffable.gradient_tape is not None:
-            raise RuntimeError("A GradientTape is already active; tapes cannot be nested.")
+            raise RuntimeError("Cannot nest gradient tape scopes.")
         Diffable.gradient_tape = self
         return self
 
@@ -23,48 +27,51 @@ class GradientTape:
         Diffable.gradient_tape = None
 
     def gradient(self, target, sources):
-        """Return [d sum(target) / d s for s in sources], each shaped like s (zeros if s is unreachable).
+        """Return the list [d target / d s for s in sources], each shaped like s.
 
-        Breadth-first walk back from ``target`` through ``previous_layers``: keep a queue of tensors
-        and a dict id(tensor) -> upstream gradient (target starts with ones). For each tensor's
-        producing layer, add ``compose_weight_gradients(J)`` into the matching sources and
-        ``compose_input_gradients(J)`` into its inputs' upstream gradients. A tensor is processed
-        only once all the layers that consume it have contributed (so shared tensors work too).
+        ``target`` is the output of a loss (a scalar). Walk backwards from it breadth-first
+        through ``previous_layers``: for the layer that produced a tensor, ``layer.
+        compose_input_gradients(J)`` gives the gradients of its inputs and ``layer.
+        compose_weight_gradients(J)`` those of its weights, where J is the list of upstream
+        gradients of the layer's output (``None`` for the target itself, so the loss returns its
+        own gradient). Keep the gradients in a dict keyed by ``id(tensor)``. A tensor that feeds
+        several layers gets the SUM of their contributions. A source that the target does not
+        depend on gets zeros (None is accepted too).
         """
         ### BEGIN SOLUTION
-        position = {id(s): i for i, s in enumerate(sources)}
-        grads = [np.zeros(np.shape(s)) for s in sources]
-
-        # How many recorded layers (reachable from target) consume each tensor.
-        pending = {}
+        # How many recorded layers (reachable from the target) consume each tensor, so that a
+        # tensor is passed on only once all of its consumers have contributed.
+        pending = defaultdict(int)
         stack, seen = [target], {id(target)}
         while stack:
-            layer = self.previous_layers.get(id(stack.pop()))
+            layer = self.previous_layers[id(stack.pop())]
             if layer is None:
                 continue
             for inp in layer.inputs:
-                pending[id(inp)] = pending.get(id(inp), 0) + 1
+                pending[id(inp)] += 1
                 if id(inp) not in seen:
                     seen.add(id(inp))
                     stack.append(inp)
 
-        upstream = {id(target): np.ones(np.shape(target))}
-        queue = deque([target])
+        grads = {}  # id(tensor) -> gradient of the target with respect to it
+        upstream = {id(target): None}
+        queue = [target]
         while queue:
-            tensor = queue.popleft()
+            tensor = queue.pop(0)
             J = upstream.pop(id(tensor))
-            if id(tensor) in position:
-                grads[position[id(tensor)]] += J
-            layer = self.previous_layers.get(id(tensor))
+            layer = self.previous_layers[id(tensor)]
             if layer is None:
                 continue
-            for w, g in zip(layer.weights, layer.compose_weight_gradients(J)):
-                if id(w) in position:
-                    grads[position[id(w)]] += g
+            J = None if J is None else [J]
+            for weight, g in zip(layer.weights, layer.compose_weight_gradients(J)):
+                grads[id(weight)] = grads.get(id(weight), 0) + np.asarray(g)
             for inp, g in zip(layer.inputs, layer.compose_input_gradients(J)):
-                upstream[id(inp)] = upstream.get(id(inp), 0) + np.asarray(g)
+                total = upstream.get(id(inp))
+                upstream[id(inp)] = np.asarray(g) if total is None else total + np.asarray(g)
+                grads[id(inp)] = upstream[id(inp)]
                 pending[id(inp)] -= 1
                 if pending[id(inp)] == 0:
                     queue.append(inp)
-        return [Tensor(g) for g in grads]
+        return [Tensor(grads[id(s)]) if id(s) in grads else Tensor(np.zeros(np.shape(s)))
+                for s in sources]
         ### END SOLUTION

@@ -1,6 +1,9 @@
-"""Loss functions. Inputs are (y_pred, y_true); the output is a scalar (0-d Tensor).
+"""Loss functions. Inputs are (y_pred, y_true); the output is a scalar.
 
-Only y_pred is differentiated: the gradient returned for y_true is all zeros.
+GIVEN: the ``Loss`` base class and CategoricalCrossEntropy's constructor. YOU WRITE: each
+``forward`` and ``get_input_gradients``. A loss starts the backward pass: the tape calls its
+``compose_input_gradients(None)``, which returns ``get_input_gradients()`` itself, so that list
+must start with dL/dy_pred (shaped like y_pred). A second entry for y_true is optional (zeros).
 """
 import numpy as np
 
@@ -18,10 +21,13 @@ class Loss(Diffable):
         return []
 
     def compose_input_gradients(self, J=None):
+        """The loss's own gradients, scaled by an upstream scalar if one is given."""
         grads = self.get_input_gradients()
-        if J is None:
+        upstream = J[0] if isinstance(J, (list, tuple)) else J
+        if upstream is None:
             return grads
-        return [Tensor(g * np.asarray(J)) for g in grads]
+        scale = np.asarray(upstream)
+        return [Tensor(np.asarray(g) * scale) for g in grads]
 
     def compose_weight_gradients(self, J=None):
         return []
@@ -33,41 +39,44 @@ class MeanSquaredError(Loss):
     def forward(self, y_pred, y_true):
         """y_pred, y_true: same shape -> scalar mean squared error."""
         ### BEGIN SOLUTION
-        return Tensor(np.mean((y_pred - y_true) ** 2))
+        return Tensor(np.mean((np.asarray(y_pred) - np.asarray(y_true)) ** 2))
         ### END SOLUTION
 
     def get_input_gradients(self):
         """[dL/dy_pred, zeros for y_true]: dL/dy_pred = 2 (y_pred - y_true) / N, N = number of elements."""
         ### BEGIN SOLUTION
-        y_pred, y_true = self.inputs
+        y_pred, y_true = (np.asarray(v, dtype=float) for v in self.inputs)
         grad = 2.0 * (y_pred - y_true) / y_pred.size
         return [Tensor(grad), Tensor(np.zeros_like(y_true, dtype=float))]
         ### END SOLUTION
 
 
 class CategoricalCrossEntropy(Loss):
-    """Mean over the batch of -sum_k y_true[k] * log(p[k]), p = y_pred clipped to [eps, 1 - eps]."""
+    """Mean over the batch of -sum_k y_true[k] * log(p[k]), p = y_pred clipped to
+    [epsilon, 1 - epsilon]."""
 
-    eps = 1e-12
+    def __init__(self, epsilon=1e-12):
+        self.epsilon = epsilon
 
     def forward(self, y_pred, y_true):
         """y_pred probabilities (batch, n), y_true one-hot (batch, n) -> scalar mean cross entropy."""
         ### BEGIN SOLUTION
-        p = np.clip(y_pred, self.eps, 1.0 - self.eps)
-        per_sample = -np.sum(y_true * np.log(p), axis=-1)
+        p = np.clip(np.asarray(y_pred), self.epsilon, 1.0 - self.epsilon)
+        per_sample = -np.sum(np.asarray(y_true) * np.log(p), axis=-1)
         return Tensor(np.mean(per_sample))
         ### END SOLUTION
 
     def get_input_gradients(self):
         """[dL/dy_pred, zeros for y_true], each (batch, n).
 
-        dL/dy_pred = -y_true / (batch * p) where y_pred lies inside [eps, 1 - eps], and 0 where
-        the clip is active (the derivative of the clipped formula).
+        dL/dy_pred = -y_true / (batch * p) where y_pred lies inside [epsilon, 1 - epsilon].
+        Where the clip is active, both conventions are accepted: 0 (the derivative of the clipped
+        formula, used here) or -y_true / (batch * p) with the clipped p.
         """
         ### BEGIN SOLUTION
-        y_pred, y_true = self.inputs
-        p = np.clip(y_pred, self.eps, 1.0 - self.eps)
-        inside = (y_pred >= self.eps) & (y_pred <= 1.0 - self.eps)
+        y_pred, y_true = (np.asarray(v, dtype=float) for v in self.inputs)
+        p = np.clip(y_pred, self.epsilon, 1.0 - self.epsilon)
+        inside = (y_pred >= self.epsilon) & (y_pred <= 1.0 - self.epsilon)
         grad = np.where(inside, -y_true / (y_pred.shape[0] * p), 0.0)
         return [Tensor(grad), Tensor(np.zeros_like(y_true, dtype=float))]
         ### END SOLUTION

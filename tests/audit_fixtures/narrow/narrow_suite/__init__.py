@@ -1,0 +1,2 @@
+"""Checks of the narrow fixture."""
+from .checks import SUITE  # noqa: F401
