@@ -44,13 +44,20 @@ class Limits:
     submission_seconds: float = 300.0
     """Wall time for the whole submission (all calls together)."""
     memory_mb: int = 2048
-    """Address-space limit of the student process."""
+    """Private writable memory of the student process (RLIMIT_DATA: heap and anonymous maps;
+    shared libraries and address-space reservations, e.g. a CUDA build of torch's, do not
+    count)."""
     processes: int = 64
     """Tasks (processes and threads) the sandbox user may own."""
     file_size_mb: int = 16
     """Largest file the student process may write."""
     output_kb: int = 64
     """Student stdout/stderr kept (head and tail) for feedback."""
+    disk_mb: int = 256
+    """Everything the student process may keep in its folder, in total (a watcher stops it
+    beyond this and empties the folder)."""
+    disk_files: int = 5000
+    """Files and folders the student process may create in its folder."""
 
 
 @dataclass(frozen=True)

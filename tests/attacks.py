@@ -110,6 +110,18 @@ ATTACKS: dict[str, tuple[str, str]] = {
             subprocess.Popen(["sleep", "600"], start_new_session=True)
         except Exception:
             pass""")),
+    "disk_filler": ("forward", textwrap.dedent("""\
+        chunk = b"x" * (8 << 20)
+        for i in range(1000):
+            with open(f"fill_{i}.bin", "wb") as f:
+                f.write(chunk)
+        return x @ self.w""")),
+    "many_small_files": ("forward", textwrap.dedent("""\
+        import os
+        os.makedirs("many", exist_ok=True)
+        for i in range(100_000):
+            open(f"many/{i}", "w").close()
+        return x @ self.w""")),
     "print_megabytes": ("forward", "print('x' * 20_000_000)\nreturn x @ self.w"),
     "non_utf8_output": ("import", "import sys\nsys.stdout.buffer.write(b'\\xff\\xfe\\x00bad' * 1000)\n"
                         "sys.stdout.flush()"),

@@ -78,6 +78,7 @@ FEEDBACK = {  # what the student is told, for attacks inside a graded function
     "always_equal_object": "should be a numpy array, got an object of type",
     "lazy_object_raises": "should be a numpy array, got an object of type",
     "numpy_subclass_lies": "has the wrong shape: expected",
+    "disk_filler": "filled its folder past the limit of 256 MB",
 }
 
 
@@ -102,6 +103,13 @@ def test_attack_on_the_engine_path(name, strict, paths, tmp_path):
         assert any("imports 'torch'" in m for m in result.messages)
     if name == "print_megabytes":
         assert "bytes of output omitted" in result.student_output
+    if name in ("disk_filler", "many_small_files"):  # stopped close to the limit, not at 8 GB
+        message = result.check("dense.forward").message
+        written = re.search(r"it had written (\d+) MB in (\d+) files", message)
+        if name == "many_small_files" and not written:  # creating files is slow: the call
+            assert "did not finish within 3 s" in message  # limit may stop it first
+        else:
+            assert written and int(written.group(1)) < 1024 and int(written.group(2)) < 60_000
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..config import Assignment
 from ..sandbox import Sandbox, SandboxSettings, StudentFault, probe_capabilities
 from .compare import CheckFailed
+from .display import shown
 from .oracle import TorchOracle
 from .results import CheckResult, ComponentResult, SubmissionResult
 from .submission import normalize, static_problems
@@ -33,13 +34,18 @@ def load_suite(assignment: Assignment) -> Suite:
 
 
 def describe_fault(fault: StudentFault) -> str:
-    """What the student's code did, in words, with the student's own file and line."""
+    """What the student's code did, in words, with the student's own file and line (every
+    student-controlled string escaped: see display.shown)."""
+    return shown(_describe_fault(fault), keep_newlines=True)
+
+
+def _describe_fault(fault: StudentFault) -> str:
     info = fault.info
     frames = info.get("frames") or []
     where = ""
     if frames:
         file, line, func, _text = frames[-1]
-        where = f" (at {file}:{line} in {func})"
+        where = f" (at {shown(file)}:{line} in {shown(func)})"
     if fault.kind == "exception" and info.get("type") == "NotImplementedError":
         name = str(fault).removesuffix(": your code here").strip() or "this part"
         place = f" ({frames[-1][0]}:{frames[-1][1]})" if frames else ""
@@ -54,6 +60,8 @@ def describe_fault(fault: StudentFault) -> str:
                 + (f"\n    {info.get('text')}" if info.get("text") else ""))
     if fault.kind == "import":
         return f"import failed: {info.get('type', 'ImportError')}: {fault}{where}"
+    if fault.kind == "hung":
+        return str(fault)
     if fault.kind == "memory":
         return f"your code ran out of memory (MemoryError){where}"
     if fault.kind == "recursion":

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..config import SubmissionSpec
+from .display import shown
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_TOTAL_BYTES = 50 * 1024 * 1024
@@ -194,7 +195,8 @@ def normalize(source: Path, spec: SubmissionSpec, dest: Path) -> Normalized:
             init.write_text("")
     if not files:
         notes.insert(0, "the submission is empty")
-    return Normalized(dest, tuple(found), tuple(missing), tuple(notes))
+    # file names come from the student: shown escaped (a newline, a terminal escape, bad bytes)
+    return Normalized(dest, tuple(found), tuple(missing), tuple(shown(n) for n in notes))
 
 
 def static_problems(root: Path, files: tuple[str, ...], forbidden: tuple[str, ...]) -> list[str]:

@@ -8,8 +8,10 @@ from .gradescope import component_output
 
 def render_text(result: SubmissionResult, staff: bool = False) -> str:
     """Per-component scores with the reason for every failed check."""
+    oracle = (f"oracle on {result.device}" if result.device not in (None, "", "none")
+              else "no torch oracle")
     lines = [f"{result.assignment}: {result.score:g} / {result.max_score:g}"
-             f"  ({result.seconds:.1f} s, oracle on {result.device})"]
+             f"  ({result.seconds:.1f} s, {oracle})"]
     for message in result.messages:
         lines.append(f"! {message}")
     for comp in result.components:

@@ -40,9 +40,12 @@ class Capabilities:
 def probe_capabilities() -> Capabilities:
     """Probe once: root? setpriv? unshare of mount+pid+net namespaces?"""
     root = os.geteuid() == 0
-    if os.environ.get("AG_SANDBOX_LAYERS") == "process":  # tests of the degraded mode
+    layers = os.environ.get("AG_SANDBOX_LAYERS")
+    if layers == "process":  # tests of the degraded mode
         return Capabilities(root=root, uid_drop=False, namespaces=False)
     uid_drop = root and shutil.which("setpriv") is not None
+    if layers == "uid":  # Gradescope's configuration: root, but Docker refuses unshare
+        return Capabilities(root=root, uid_drop=uid_drop, namespaces=False)
     namespaces = False
     if root and shutil.which("unshare"):
         try:

@@ -38,7 +38,8 @@ MAX_RESTARTS = 200
 
 class StudentFault(Exception):
     """Student code did not return normally. `kind` is one of: exception, exit, import,
-    syntax, memory, recursion, timeout, crash, protocol, budget."""
+    syntax, memory, recursion, timeout, hung (stopped at once: the same code timed out
+    earlier), disk (the folder passed limits.disk_mb / disk_files), crash, protocol, budget."""
 
     def __init__(self, kind: str, message: str, info: dict[str, Any] | None = None) -> None:
         super().__init__(message)
@@ -57,8 +58,8 @@ class SandboxSettings:
     limits: Limits
     forbidden: tuple[str, ...] = ()
     limit_address_space: bool = True
-    """False when student code uses CUDA, whose driver reserves far more address space than
-    it uses (memory is then bounded by the GPU and the container, not by RLIMIT_AS)."""
+    """Limit the process's private writable memory (RLIMIT_DATA) to limits.memory_mb. False
+    when student code uses CUDA (memory is then bounded by the GPU and the container)."""
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -119,6 +120,17 @@ def _kill_uid(uid: int) -> None:
         if not _pids_of_uid(uid):
             return
         time.sleep(0.01)
+
+
+def _die_with_parent() -> None:
+    """In a forked child: SIGKILL when the grader dies (unshare passes it on to the whole pid
+    namespace with --kill-child; the runner sets its own after the uid drop)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _become_subreaper() -> None:
@@ -191,6 +203,70 @@ def _kill_tagged_orphans(token: str) -> None:
 
 
 STUCK_REPORT_SECONDS = 1.0
+DISK_POLL_SECONDS = 0.2
+
+
+def folder_usage(folder: Path, max_bytes: int, max_entries: int) -> tuple[int, int]:
+    """(bytes, entries) under `folder`, counting blocks actually allocated; stops counting as
+    soon as either passes its maximum (a folder of 100,000 files costs one pass, not many)."""
+    total, entries, todo = 0, 0, [str(folder)]
+    while todo:
+        try:
+            with os.scandir(todo.pop()) as it:
+                for entry in it:
+                    entries += 1
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    total += max(st.st_blocks * 512, 0)
+                    if entry.is_dir(follow_symlinks=False):
+                        todo.append(entry.path)
+                    if total > max_bytes or entries > max_entries:
+                        return total, entries
+        except OSError:
+            continue
+    return total, entries
+
+
+class DiskWatcher:
+    """Polls the student's folder while its process runs; kills the process group when the
+    folder passes the YAML's limits.disk_mb or limits.disk_files (RLIMIT_FSIZE bounds one file,
+    this bounds them all, on machines where a size-limited mount is not possible)."""
+
+    def __init__(self, folder: Path, max_bytes: int, max_entries: int) -> None:
+        self.folder, self.max_bytes, self.max_entries = folder, max_bytes, max_entries
+        self.tripped: str = ""
+        self._stop = threading.Event()
+        self._pgid: int | None = None
+        self._thread: threading.Thread | None = None
+
+    def watch(self, pgid: int) -> None:
+        self.stop()
+        self._stop = threading.Event()
+        self._pgid = pgid
+        self._thread = threading.Thread(target=self._run, args=(self._stop, pgid), daemon=True)
+        self._thread.start()
+
+    def _run(self, stop: threading.Event, pgid: int) -> None:
+        while not stop.wait(DISK_POLL_SECONDS):
+            used, entries = folder_usage(self.folder, self.max_bytes, self.max_entries)
+            if used > self.max_bytes or entries > self.max_entries:
+                self.tripped = (f"your code filled its folder past the limit of "
+                                f"{self.max_bytes >> 20} MB and {self.max_entries} files "
+                                f"(it had written {used >> 20} MB in {entries} files and "
+                                "folders); graded code must not write large or many files")
+                try:
+                    os.killpg(pgid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+                return
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+        self._thread = None
 
 
 def _format_spots(spots: Any) -> str:
@@ -210,6 +286,9 @@ class Sandbox:
 
     def __init__(self, settings: SandboxSettings, caps: Capabilities | None = None) -> None:
         self.settings = settings
+        self.hung: list[list[str]] = []
+        """[file, code name, message] of student code that timed out: later calls that reach
+        the same module top level or function stop at once (see child/runner.py)."""
         self.caps = caps or probe_capabilities()
         self.output = OutputTail(settings.limits.output_kb * 1024)
         self.deadline = time.monotonic() + settings.limits.submission_seconds
@@ -223,12 +302,13 @@ class Sandbox:
         _become_subreaper()
         self._base = Path(tempfile.mkdtemp(prefix="ag-sbx-"))
         self._setup_dirs()
+        self.disk = DiskWatcher(self.work, settings.limits.disk_mb << 20,
+                                settings.limits.disk_files)
 
     # -- setup -------------------------------------------------------------------------------
     def _setup_dirs(self) -> None:
         os.chmod(self._base, 0o711)
         self.work = self._base / "work"
-        shutil.copytree(self.settings.work_src, self.work, symlinks=False)
         agdir = self._base / "ag"
         agdir.mkdir()
         shutil.copy(RUNNER, agdir / "runner.py")
@@ -236,6 +316,12 @@ class Sandbox:
         shutil.copy(self.settings.probes, agdir / "probes.py")
         for p in (agdir, agdir / "runner.py", agdir / "probes.py", agdir / "view.sh"):
             os.chmod(p, 0o755 if p.is_dir() else 0o644)
+        self._fill_work()
+
+    def _fill_work(self) -> None:
+        """(Re)create the child's folder from the normalized submission."""
+        shutil.rmtree(self.work, ignore_errors=True)
+        shutil.copytree(self.settings.work_src, self.work, symlinks=False)
         if self._lease is not None:
             uid = self._lease.uid
             for root, dirs, files in os.walk(self.work):
@@ -254,7 +340,10 @@ class Sandbox:
     def _command(self, reply_w: int) -> tuple[list[str], dict[str, str]]:
         runtime = child_runtime(self.caps.uid_drop)
         config = {"work": str(self.work), "probes": str(self._base / "ag" / "probes.py"),
-                  "reply_fd": reply_w, "forbidden": list(self.settings.forbidden)}
+                  "reply_fd": reply_w, "forbidden": list(self.settings.forbidden),
+                  # the runner's parent is this process unless a pid namespace hides it
+                  "parent": None if self.caps.namespaces else os.getpid(),
+                  "hung": self.hung}
         cmd = [runtime.python, "-s", "-B", str(self._base / "ag" / "runner.py"),
                json.dumps(config)]
         if self._lease is not None:
@@ -282,6 +371,8 @@ class Sandbox:
     def _preexec(self) -> None:  # runs in the forked child before exec
         import resource
 
+        _die_with_parent()
+
         lim = self.settings.limits
         cpu = int(lim.submission_seconds) + 5
         limits = [(resource.RLIMIT_CPU, (cpu, cpu + 5)),
@@ -289,7 +380,10 @@ class Sandbox:
                   (resource.RLIMIT_CORE, (0, 0)),
                   (resource.RLIMIT_NOFILE, (256, 256))]
         if self.settings.limit_address_space:
-            limits.append((resource.RLIMIT_AS, (lim.memory_mb << 20,) * 2))
+            # RLIMIT_DATA counts the private writable memory the process allocates (heap,
+            # anonymous maps), not address space: the read-only library maps and PROT_NONE
+            # reservations of a CUDA build of torch do not count, a memory bomb does
+            limits.append((resource.RLIMIT_DATA, (lim.memory_mb << 20,) * 2))
         if self._lease is not None:
             limits.append((resource.RLIMIT_NPROC, (lim.processes,) * 2))
         for which, value in limits:
@@ -306,6 +400,7 @@ class Sandbox:
             env=env, cwd=str(self.work), pass_fds=(reply_w,), start_new_session=True,
             preexec_fn=self._preexec)
         os.close(reply_w)
+        self.disk.watch(self._proc.pid)
         self._reply_fd = reply_r
         self._buffer.clear()
         self.starts += 1
@@ -319,6 +414,7 @@ class Sandbox:
         return self.deadline - time.monotonic()
 
     def _kill(self) -> None:
+        self.disk.stop()
         proc, self._proc = self._proc, None
         if proc is not None:
             try:
@@ -384,6 +480,22 @@ class Sandbox:
         except (ValueError, RecursionError):
             raise StudentFault("protocol", "the grader's channel was written to by your code") from None
 
+    def _remember_hang(self, spots: Any, limit: float) -> None:
+        """Remember the innermost student code a timed-out call was running."""
+        if not (isinstance(spots, list) and spots and isinstance(spots[0], list)
+                and len(spots[0]) == 3):
+            return
+        file, line, name = spots[0]
+        if not (isinstance(file, str) and isinstance(line, int) and isinstance(name, str)):
+            return
+        what = f"importing {file}" if name == "<module>" else f"{name} ({file})"
+        message = (f"skipped: {what} did not finish within {limit:.0f} s in an earlier check "
+                   f"(it was stuck at {file}:{line}); fix that first")
+        if os.environ.get("AG_FORGET_HANGS") == "1":  # benchmarks/bench_hangs.py's baseline
+            return
+        if [file, name] not in [entry[:2] for entry in self.hung] and len(self.hung) < 20:
+            self.hung.append([file, name, message])
+
     def _where_stuck(self) -> str:
         """Where the student's code was when a call timed out: 'file.py:12 in fn', or ''.
 
@@ -402,10 +514,20 @@ class Sandbox:
             while (left := end - time.monotonic()) > 0:
                 reply = self._read_message(left)
                 if isinstance(reply, dict) and "stuck" in reply:
+                    self._last_spots = reply["stuck"]
                     return _format_spots(reply["stuck"])
         except (StudentFault, OSError):
             pass
         return ""
+
+    def _disk_fault(self) -> StudentFault:
+        """The watcher stopped the child: free its folder now (the next call starts from the
+        submission again) and say what happened."""
+        message = self.disk.tripped
+        self._kill()
+        self._fill_work()
+        self.disk.tripped = ""
+        return StudentFault("disk", message)
 
     def _death(self) -> StudentFault:
         assert self._proc is not None
@@ -444,13 +566,19 @@ class Sandbox:
                 if isinstance(reply, dict) and reply.get("id") == rid:
                     break
         except StudentFault as fault:
+            if self.disk.tripped:
+                raise self._disk_fault() from None
             if fault.kind == "timeout":
+                self._last_spots = None
                 spot = self._where_stuck()
                 if spot:
                     fault = StudentFault("timeout", f"{fault} (it was running {spot})")
+                    self._remember_hang(self._last_spots, limit)
             self._kill()
             raise fault from None
         except (BrokenPipeError, OSError):
+            if self.disk.tripped:
+                raise self._disk_fault() from None
             fault = self._death()
             self._kill()
             raise fault from None

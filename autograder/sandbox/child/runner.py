@@ -85,13 +85,40 @@ def student_frames(tb, work):
     frames = []
     for fs in traceback.extract_tb(tb):
         path = os.path.abspath(fs.filename)
-        if path.startswith(work + os.sep):
+        if not fs.filename.startswith("<") and path.startswith(work + os.sep):
             frames.append([os.path.relpath(path, work), fs.lineno, fs.name, (fs.line or "")[:200]])
     return frames[-8:]
 
 
+class HungBefore(Exception):
+    """Raised instead of running student code that already hung in an earlier call."""
+
+
+def poison_tracer(entries, work):
+    """A trace function that stops, at once, any call of a code object (a module's top level
+    or a function, by file and name) that hung in an earlier call of this submission, or None.
+
+    Python unsets a trace function that raises, so the runner installs it again before each
+    request; only submissions that hung pay for tracing."""
+    table = {(os.path.normpath(os.path.join(work, rel)), name): message
+             for rel, name, message in entries}
+    if not table:
+        return None
+
+    def tracer(frame, event, arg):
+        if event == "call":
+            message = table.get((os.path.normpath(frame.f_code.co_filename), frame.f_code.co_name))
+            if message is not None:
+                raise HungBefore(message)
+        return None
+
+    return tracer
+
+
 def describe(exc, work):
     """A JSON description of what student code raised."""
+    if isinstance(exc, HungBefore):
+        return {"kind": "hung", "type": "HungBefore", "message": safe_text(exc), "frames": []}
     if isinstance(exc, SystemExit):
         kind = "exit"
     elif isinstance(exc, MemoryError):
@@ -136,8 +163,22 @@ def install_guards(forbidden, allow_network):
     sys.addaudithook(hook)
 
 
+def die_with_parent(parent):
+    """SIGKILL this process when the grader that started it dies, however it dies (the uid
+    drop clears a parent-death signal set before it, so the runner sets its own)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if parent and os.getppid() != parent:  # the grader died before the prctl
+        os._exit(1)
+
+
 def main():
     config = json.loads(sys.argv[1])
+    die_with_parent(config.get("parent"))
     work = os.path.abspath(config["work"])
     reply_fd = int(config["reply_fd"])
     # A private copy of the request pipe; fd 0 becomes /dev/null for student code.
@@ -168,8 +209,9 @@ def main():
         try:
             spots = []
             while frame is not None and len(spots) < 3:
-                path = os.path.abspath(frame.f_code.co_filename)
-                if path.startswith(work + os.sep):
+                name = frame.f_code.co_filename
+                path = os.path.abspath(name)
+                if not name.startswith("<") and path.startswith(work + os.sep):
                     spots.append([os.path.relpath(path, work), frame.f_lineno,
                                   frame.f_code.co_name])
                 frame = frame.f_back
@@ -178,10 +220,13 @@ def main():
             pass
 
     signal.signal(signal.SIGUSR1, report_where)
+    tracer = poison_tracer(config.get("hung", []), work)
     send({"ready": True, "pid": os.getpid(), "uid": os.getuid()})
     for line in requests:
         request = json.loads(line)
         rid = request["id"]
+        if tracer is not None:
+            sys.settrace(tracer)
         try:
             fn = getattr(probes, request["probe"])
             value = fn(**decode(request.get("kwargs", {})))
