@@ -11,7 +11,7 @@ STAMP     := $(VENV)/.installed
 SLOW      ?= true
 PYTEST_ARGS ?=
 
-.PHONY: all env build demo test bench gpu-check quizzes audit audit-quick clean
+.PHONY: all env build demo test bench gpu-check gradescope-check quizzes audit audit-quick clean
 
 all: build quizzes demo audit-quick
 
@@ -57,6 +57,11 @@ bench: $(STAMP)
 # benchmarks' cuda rows); a summary table and logs in build/gpu-check/. Exits 2 without CUDA.
 gpu-check: $(STAMP)
 	$(PY) benchmarks/gpu_check.py
+
+# Every grader the way Gradescope runs it, in its default machine (768 MB, half a CPU, root
+# without namespaces), emulated with cgroups: score, wall time and peak memory per assignment.
+gradescope-check: build
+	$(PY) benchmarks/gradescope_check.py
 
 clean:
 	rm -rf build .pytest_cache

@@ -31,14 +31,21 @@ def main() -> None:
 
 @main.command()
 @click.argument("assignments", nargs=-1)
-@click.option("--skeleton-only", is_flag=True, help="Only regenerate the student skeletons.")
+@click.option("--skeleton-only", is_flag=True,
+              help="Only regenerate the student skeletons and handouts (no Gradescope zip).")
 def build(assignments: tuple[str, ...], skeleton_only: bool) -> None:
-    """Build skeletons and Gradescope zips for ASSIGNMENTS (default: all)."""
+    """Build skeletons, student handouts and Gradescope zips for ASSIGNMENTS (default: all).
+
+    Writes assignments/<a>/ (skeleton beside the YAML), build/<a>/handout/ and handout.zip
+    (what students get: no YAML) and build/<a>/autograder.zip (for Gradescope)."""
     from .build.pipeline import build_assignment
 
     for name in assignments or PATHS.assignment_names():
-        for line in build_assignment(_load(name), PATHS, skeleton_only=skeleton_only):
-            click.echo(line)
+        try:
+            for line in build_assignment(_load(name), PATHS, skeleton_only=skeleton_only):
+                click.echo(line)
+        except ConfigError as exc:  # e.g. the grader imports a package the YAML leaves out
+            raise click.ClickException(str(exc)) from None
 
 
 @main.command()

@@ -7,6 +7,7 @@ Every consumer (skeleton build, grader build, engine, README, tests) reads assig
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,44 @@ class PolicyWindow:
 
 
 @dataclass(frozen=True)
+class Requirements:
+    """The optional `requirements:` key: what the Gradescope image installs for this grader.
+
+    The engine's own packages (numpy, otter-grader, pyyaml, jinja2, jsonschema) are always
+    installed; absent, the key means exactly those (a numpy-only grader).
+    """
+
+    torch: bool = False
+    """Install torch (the CPU wheel, from PyTorch's CPU index): needed when a check uses the
+    torch oracle (`t.torch()`, `t.oracle`) or student code imports torch."""
+    packages: tuple[str, ...] = ()
+    """More pip requirements, e.g. `mnist1d` or `matplotlib>=3.8`: a bare name that the build
+    knows (mnist1d, matplotlib) gets the version tested on Gradescope's image, anything else is
+    installed as written."""
+
+    def names(self) -> set[str]:
+        """Normalized distribution names of `packages` (and 'torch' when asked for)."""
+        names = {requirement_name(p) for p in self.packages}
+        return names | {"torch"} if self.torch else names
+
+
+BASE_REQUIREMENTS = ("numpy", "otter-grader", "pyyaml", "jinja2", "jsonschema")
+"""Installed for every grader (the engine needs them); not listed in `requirements.packages`."""
+_REQUIREMENT = re.compile(
+    r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)"
+    r"(?:\[[A-Za-z0-9._-]+(?:\s*,\s*[A-Za-z0-9._-]+)*\])?"
+    r"(?:\s*(?:===|==|!=|<=|>=|~=|<|>)\s*[A-Za-z0-9.*+!_-]+"
+    r"(?:\s*,\s*(?:===|==|!=|<=|>=|~=|<|>)\s*[A-Za-z0-9.*+!_-]+)*)?$")
+
+
+def requirement_name(requirement: str) -> str:
+    """The normalized distribution name of a pip requirement ('Mnist1D==0.1' -> 'mnist1d')."""
+    match = _REQUIREMENT.match(requirement.strip())
+    name = match.group("name") if match else requirement.strip()
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@dataclass(frozen=True)
 class AuditSpec:
     """The optional `audit:` key: how `python -m autograder audit` judges this grader."""
 
@@ -179,6 +218,9 @@ class Assignment:
     """The YAML file this was loaded from."""
     audit: AuditSpec | None = None
     """Mutation-audit settings (`audit:` key), None when the YAML has none."""
+    requirements: Requirements = field(default_factory=Requirements)
+    """What the grader's Gradescope image installs (`requirements:` key); numpy only when the
+    YAML has none."""
 
     @property
     def points(self) -> float:
@@ -286,6 +328,42 @@ def _audit(data: Any, where: str, components: tuple[Component, ...]) -> AuditSpe
                      tuple(slow), {str(c): tuple(v) for c, v in covers.items()})
 
 
+def _requirements(data: Any, where: str) -> Requirements:
+    """`requirements: {torch: bool, packages: [pip requirement, ...]}` (both optional)."""
+    if data is None:
+        return Requirements()
+    key = f"{where}: requirements"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{key} must be a mapping like {{torch: true, packages: [mnist1d]}}, "
+                          f"got {data!r}")
+    _no_unknown(data, set(Requirements.__dataclass_fields__), key)
+    torch = data.get("torch", False)
+    if not isinstance(torch, bool):
+        raise ConfigError(f"{key}.torch must be true or false, got {torch!r}")
+    packages = data.get("packages") or []
+    if not isinstance(packages, list):
+        raise ConfigError(f"{key}.packages must be a list of pip requirements like "
+                          f"['mnist1d', 'matplotlib>=3.8'], got {packages!r}")
+    seen: dict[str, int] = {}
+    for i, item in enumerate(packages):
+        item_key = f"{key}.packages[{i}]"
+        if not isinstance(item, str) or not _REQUIREMENT.match(item.strip()):
+            raise ConfigError(f"{item_key}: {item!r} is not a pip requirement like 'name', "
+                              "'name==1.2' or 'name>=1,<2' (no URLs, paths, pip options or "
+                              "environment markers)")
+        name = requirement_name(item)
+        if name == "torch":
+            raise ConfigError(f"{item_key}: write 'torch: true' instead of listing torch (the "
+                              "build installs its CPU wheel from PyTorch's CPU index)")
+        if name in BASE_REQUIREMENTS:
+            raise ConfigError(f"{item_key}: {name} is always installed (the engine needs it); "
+                              "leave it out")
+        if name in seen:
+            raise ConfigError(f"{item_key}: {name} is already listed as packages[{seen[name]}]")
+        seen[name] = i
+    return Requirements(torch, tuple(p.strip() for p in packages))
+
+
 def _days(value: Any, key: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise ConfigError(f"{key} must be a non-negative number of days, got {value!r}")
@@ -347,7 +425,7 @@ def load_assignment(path: str | Path, root: str | Path | None = None) -> Assignm
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: expected a mapping at the top level")
     _no_unknown(data, {"name", "title", "seed", "solution", "suite", "submission", "limits",
-                       "torch_device", "policy", "components", "audit"}, where)
+                       "torch_device", "policy", "components", "audit", "requirements"}, where)
     root = Path(root) if root else path.parents[2]
     sub = _require(data, "submission", where)
     _no_unknown(sub, {"package", "files", "forbidden_imports", "provided"},
@@ -365,6 +443,11 @@ def load_assignment(path: str | Path, root: str | Path | None = None) -> Assignm
             raise ConfigError(f"{where}: duplicate component id '{comp.id}'")
         seen.add(comp.id)
     windows = _policy(data.get("policy"), where)
+    requirements = _requirements(data.get("requirements"), where)
+    torch_device = _enum(TorchDevice, data.get("torch_device", "auto"), f"{where}.torch_device")
+    if torch_device is TorchDevice.CUDA and not requirements.torch:
+        raise ConfigError(f"{where}: torch_device 'cuda' needs torch: add 'requirements: "
+                          "{torch: true}'")
     return Assignment(
         name=str(_require(data, "name", where)),
         title=str(_require(data, "title", where)),
@@ -376,9 +459,10 @@ def load_assignment(path: str | Path, root: str | Path | None = None) -> Assignm
                                   tuple(sub.get("forbidden_imports") or ()),
                                   tuple(sub.get("provided") or ())),
         limits=_limits(data.get("limits") or {}, where),
-        torch_device=_enum(TorchDevice, data.get("torch_device", "auto"), f"{where}.torch_device"),
+        torch_device=torch_device,
         components=components,
         policy=windows,
         source=path,
         audit=_audit(data.get("audit"), where, components),
+        requirements=requirements,
     )

@@ -43,6 +43,7 @@ def test_build_all_checks_banks_and_renders_every_quiz(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "Checked 7 questions (20 seeds each)",
+        "Lint: 0 errors, 0 warnings (details: quiz lint)",
         f"Rendered mini: 6 students, 7 questions -> {tmp_path / 'mini'}",
         f"Gradescope zip for mini -> {tmp_path / 'mini' / 'autograder.zip'}",
         f"Rendered mini-pool: 6 students, 3 questions -> {tmp_path / 'mini-pool'}",

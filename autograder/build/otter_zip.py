@@ -3,8 +3,9 @@
 Steps: (1) render one Otter exception-based test file per component from the YAML; (2) run
 `otter generate` with them, Otter's config and the stub notebook as the only support file;
 (3) rewrite the zip: our lean setup.sh / run_autograder / run_otter.py / requirements.txt
-replace Otter's conda-based ones, and `ag/` adds the engine, this assignment's hidden suite and
-its YAML (no solutions, no other assignment's suite).
+replace Otter's conda-based ones (requirements.txt and setup.sh follow the YAML's
+`requirements:` key, see requirements.py), and `ag/` adds the engine, this assignment's hidden
+suite and its YAML (no solutions, no other assignment's suite).
 
 Why a stub notebook: Otter's Python runner grades exactly one root `.ipynb` if there is one,
 before looking at `.py` files; it copies support files into the submission folder first. So
@@ -21,10 +22,12 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import jinja2
 
 from ..config import Assignment
+from .requirements import BASE, check_requirements, requirement_lines
 
 TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(Path(__file__).with_name("templates"))),
@@ -33,6 +36,22 @@ STUB_NOTEBOOK = "dlgrader_stub.ipynb"
 PACKAGE = Path(__file__).resolve().parents[1]
 LEAN_FILES = {"setup.sh": "setup.sh.j2", "run_autograder": "run_autograder.j2",
               "run_otter.py": "run_otter.py.j2", "requirements.txt": "requirements.txt.j2"}
+
+
+def lean_context(assignment: Assignment) -> dict:
+    """What the lean templates render with: the requirements.txt lines and whether torch is in."""
+    return {"assignment": assignment, "torch": assignment.requirements.torch,
+            "requirements": requirement_lines(assignment.requirements)}
+
+
+def base_context(name: str) -> dict:
+    """The lean templates' context for a grader with the engine's packages only (quizzes)."""
+    return {"assignment": SimpleNamespace(name=name), "torch": False, "requirements": list(BASE)}
+
+
+def render_lean(name: str, context: dict) -> str:
+    """One of the lean files (`setup.sh`, `requirements.txt`, ...) as the zip carries it."""
+    return TEMPLATES.get_template(LEAN_FILES[name]).render(**context)
 
 
 def otter_config(points: float, seed: int) -> dict:
@@ -118,10 +137,10 @@ def package(out: Path, render_tests_into, config: dict, payload: list[tuple[Path
                 if info.filename in LEAN_FILES or info.filename == "environment.yml":
                     continue
                 dst.writestr(info, src.read(info))
-            for name, template in LEAN_FILES.items():
+            for name in LEAN_FILES:
                 info = zipfile.ZipInfo(name)
                 info.external_attr = (0o755 if name == "run_autograder" else 0o644) << 16
-                dst.writestr(info, TEMPLATES.get_template(template).render(**context))
+                dst.writestr(info, render_lean(name, context))
             for path, arc in payload:
                 dst.write(path, arc)
         shutil.move(tmp_out, out)
@@ -129,7 +148,11 @@ def package(out: Path, render_tests_into, config: dict, payload: list[tuple[Path
 
 
 def build_zip(assignment: Assignment, out: Path) -> Path:
-    """Build `out` (the zip instructors upload to Gradescope)."""
+    """Build `out` (the zip instructors upload to Gradescope).
+
+    Stops first (ConfigError) when the suite or the reference imports a package the YAML's
+    `requirements:` does not install."""
+    check_requirements(assignment)
     return package(out, lambda folder: render_tests(assignment, folder),
                    otter_config(assignment.points, assignment.seed), _payload(assignment),
-                   {"assignment": assignment})
+                   lean_context(assignment))

@@ -1,4 +1,5 @@
-"""Build one assignment: the student skeleton, then the Gradescope zip (in that order)."""
+"""Build one assignment: the student skeleton, the student handout artifact, then the Gradescope
+zip (in that order)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterator
 
 from ..config import Assignment
 from ..paths import CoursePaths
+from .handout import build_handout
 from .otter_zip import build_zip
 from .skeleton import build_skeleton, copy_public_tests
 
@@ -18,6 +20,9 @@ def build_assignment(assignment: Assignment, paths: CoursePaths,
                              assignment.submission.files + assignment.submission.provided)
     copy_public_tests(assignment.solution, handout)
     yield f"{assignment.name}: skeleton ({len(written)} files) -> {handout}"
+    folder, archive = build_handout(assignment, handout, paths.build / assignment.name)
+    count = sum(1 for p in folder.rglob("*") if p.is_file())
+    yield f"{assignment.name}: student handout ({count} files) -> {folder}, {archive}"
     if skeleton_only:
         return
     out = build_zip(assignment, paths.grader_zip(assignment.name))

@@ -8,11 +8,10 @@ quiz_bridge); the zip carries the quiz package and the banks (`ag/quizzes/`).
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 from ..paths import REPO_ROOT
 from ..quizzes import load_quiz, student_quiz
-from .otter_zip import TEMPLATES, otter_config, package, package_files
+from .otter_zip import TEMPLATES, base_context, otter_config, package, package_files
 
 
 def _questions(quiz) -> list[tuple[str, float]]:
@@ -39,5 +38,6 @@ def build_quiz_zip(name: str, out: Path, root: Path = REPO_ROOT / "quizzes") -> 
     payload += [(p, f"ag/quizzes/{p.relative_to(root).as_posix()}")
                 for p in sorted(root.rglob("*")) if p.is_file() and p.suffix in (".yaml", ".yml")]
     total = sum(points for _, points in questions)
-    context = {"assignment": SimpleNamespace(name=f"quiz {name}")}
-    return package(out, render, otter_config(total, quiz.seed), payload, context)
+    # quizzes grade answers files (data): the engine's packages only, no torch
+    return package(out, render, otter_config(total, quiz.seed), payload,
+                   base_context(f"quiz {name}"))

@@ -198,6 +198,7 @@ class _QuestionBuilder:
             difficulty=Difficulty(raw["difficulty"]),
             points=float(raw.get("points", POINTS_DEFAULT)),
             tags=tuple(raw.get("tags") or ()),
+            notes=tuple(str(n) for n in raw.get("notes", self.bank.get("notes") or ())),
             stem=self.text(qid, raw["stem"], "stem", text_names),
             explanation=self.text(qid, raw["explanation"], "explanation", text_names),
             options=options, key=key, answer=answer,

@@ -65,6 +65,22 @@ _DISTRACTOR = {
     ],
 }
 
+_NOTES = {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{3}$"},
+          "description": "Course-notes files (3-digit prefixes such as '004') the questions "
+                         "are built from (`quiz lint` counts coverage)."}
+
+_LINT = {"type": "object",
+         "description": "Thresholds of `quiz lint` (see autograder/quizzes/lint.py): "
+                        "max_key_longest_rate, true_share [low, high], difficulty and topics "
+                        "shares, mix_tolerance, ...",
+         "properties": {
+             "true_share": {"type": "array", "items": {"type": "number"}, "minItems": 2,
+                            "maxItems": 2},
+             "difficulty": {"type": "object", "additionalProperties": {"type": "number"}},
+             "topics": {"type": "object", "additionalProperties": {"type": "number"}},
+         },
+         "additionalProperties": {"type": "number"}}
+
 QUESTION_SCHEMA: Mapping[str, Any] = MappingProxyType({
     "type": "object",
     "required": ["id", "kind", "difficulty", "stem", "explanation"],
@@ -77,6 +93,7 @@ QUESTION_SCHEMA: Mapping[str, Any] = MappingProxyType({
         "difficulty": {"enum": ["easy", "medium", "hard"], "description": "Author's estimate."},
         "topic": {"type": "string", "description": "Overrides the bank's topic."},
         "tags": {"type": "array", "items": {"type": "string"}, "description": "Free tags."},
+        "notes": _NOTES,
         "points": {"type": "number", "exclusiveMinimum": 0, "description": "Default 1."},
         "stem": {"type": "string", "description": "Question text (Jinja template)."},
         "explanation": {"type": "string", "description": "Shown in the key and feedback."},
@@ -118,6 +135,7 @@ BANK_SCHEMA: Mapping[str, Any] = MappingProxyType({
     "properties": {
         "topic": {"type": "string", "description": "Topic of every question in the file."},
         "title": {"type": "string", "description": "Human-readable bank title."},
+        "notes": _NOTES,
         "multiple_scoring": {"enum": ["right_minus_wrong", "all_or_nothing"],
                              "description": "Partial-credit rule for multiple-answer "
                                             "questions of this bank."},
@@ -130,7 +148,7 @@ QUIZZES_SCHEMA: Mapping[str, Any] = MappingProxyType({
     "type": "object",
     "required": ["quizzes"],
     "additionalProperties": False,
-    "properties": {"quizzes": {
+    "properties": {"lint": _LINT, "quizzes": {
         "type": "object",
         "description": "Quiz definitions by name.",
         "additionalProperties": {
@@ -142,6 +160,7 @@ QUIZZES_SCHEMA: Mapping[str, Any] = MappingProxyType({
                 "seed": {"type": "integer", "description": "Base seed of all variants."},
                 "shuffle_questions": {"type": "boolean",
                                       "description": "Per-student question order."},
+                "lint": _LINT,
                 "lms_variants": {"type": "integer", "minimum": 1,
                                  "description": "Max variants per question in LMS exports "
                                                 "(default 10)."},

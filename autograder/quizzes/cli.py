@@ -17,6 +17,7 @@ from .build import grade_quiz, render_quiz
 from .errors import QuizError, RosterError, UnknownQuizError
 from .library import (DEFAULT_BUILD, DEFAULT_ROOT, DEMO_ROSTER, Quiz, load_definitions,
                       load_library, load_quiz)
+from .lint import LINT_SEEDS_DEFAULT, find_notes_dir, lint_library
 from .render import read_roster
 from .validate import CHECK_SEEDS_DEFAULT, check_library
 
@@ -118,11 +119,20 @@ def grade(name: str, responses: Path, out: Path, previous: Path | None, seed: in
     click.echo(f"Wrote {', '.join(p.name for p in summary.files)} to {out}")
 
 
+_notes_option = click.option(
+    "--notes", "notes_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None, help="Course-notes folder for the coverage check [default: "
+                       "$QUIZ_COURSE_NOTES or shared/course-notes next to the checkout].")
+
+
 @quiz.command()
 @click.option("--seeds", type=click.IntRange(min=1), default=CHECK_SEEDS_DEFAULT,
               show_default=True, help="Variants rendered per question.")
+@click.option("--lint/--no-lint", "run_lint", default=True, show_default=True,
+              help="Also run `quiz lint` (its errors fail the check).")
+@_notes_option
 @_root_option
-def check(seeds: int, root: Path) -> None:
+def check(seeds: int, run_lint: bool, notes_dir: Path | None, root: Path) -> None:
     """Validate every bank: render each question for many seeds, then resolve every quiz."""
     try:
         library = load_library(root)
@@ -135,6 +145,43 @@ def check(seeds: int, root: Path) -> None:
     parameterized = sum(1 for c in checks if library.questions[c.question_id].parameterized)
     click.echo(f"OK: {len(checks)} questions in {len(per_bank)} banks rendered for {seeds} "
                f"seeds each ({parameterized} parameterized)")
+    if run_lint:
+        try:
+            report = lint_library(library, notes_dir=notes_dir or find_notes_dir(root))
+        except QuizError as error:
+            raise click.ClickException(str(error)) from None
+        for finding in report.errors:
+            click.echo(f"  {finding.scope}: {finding.line()}")
+        click.echo(f"Lint: {len(report.errors)} errors, {len(report.warnings)} warnings "
+                   "(details: quiz lint)")
+        if report.errors:
+            raise click.ClickException(f"quiz lint found {len(report.errors)} errors")
+
+
+@quiz.command()
+@click.argument("names", nargs=-1)
+@click.option("--seeds", type=click.IntRange(min=1), default=LINT_SEEDS_DEFAULT,
+              show_default=True, help="Variants rendered per question.")
+@click.option("--quiet", is_flag=True, help="Only findings, no metrics.")
+@_notes_option
+@_root_option
+def lint(names: tuple[str, ...], seeds: int, quiet: bool, notes_dir: Path | None,
+         root: Path) -> None:
+    """Cues and balance: key-is-longest rate, key positions, true/false balance, ...
+
+    Without NAMES: the library, every bank and every quiz; with NAMES: those quizzes and
+    their questions. Errors exit with 1, warnings do not. Thresholds: `lint:` in quizzes.yaml
+    (top level, or per quiz).
+    """
+    try:
+        library = load_library(root)
+        report = lint_library(library, list(names), seeds,
+                              notes_dir or find_notes_dir(root))
+    except QuizError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(report.text(verbose=not quiet))
+    if report.errors:
+        sys.exit(1)
 
 
 @quiz.command(name="build-all")
@@ -146,7 +193,8 @@ def check(seeds: int, root: Path) -> None:
               show_default=True, help="Variants rendered per question by the check.")
 @_root_option
 def build_all(roster: Path | None, out: Path, seeds: int, root: Path) -> None:
-    """Check every bank, render every quiz for the roster and build its Gradescope zip."""
+    """Check and lint every bank, render every quiz for the roster and build its Gradescope
+    zip."""
     from ..build.quiz_zip import build_quiz_zip
 
     try:
@@ -155,6 +203,13 @@ def build_all(roster: Path | None, out: Path, seeds: int, root: Path) -> None:
         definitions = load_definitions(library)
         students = read_roster(roster or library.paths.rosters_dir / DEMO_ROSTER)
         click.echo(f"Checked {len(checks)} questions ({seeds} seeds each)")
+        report = lint_library(library, notes_dir=find_notes_dir(root))
+        for finding in report.errors:
+            click.echo(f"  {finding.scope}: {finding.line()}")
+        click.echo(f"Lint: {len(report.errors)} errors, {len(report.warnings)} warnings "
+                   "(details: quiz lint)")
+        if report.errors:
+            raise click.ClickException(f"quiz lint found {len(report.errors)} errors")
         for name in definitions:
             summary = render_quiz(Quiz(definitions[name], library), students, out / name)
             click.echo(f"Rendered {name}: {summary.students} students, {summary.questions} "

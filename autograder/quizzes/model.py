@@ -139,6 +139,8 @@ class Question:
     tolerance: Tolerance | None
     scoring: Scoring | None
     shuffle: bool
+    notes: tuple[str, ...] = ()
+    """Course-notes files the question is built from (3-digit prefixes, e.g. '004')."""
 
     @property
     def parameterized(self) -> bool:

@@ -56,17 +56,19 @@ def _torch_grads(t: Trial, fn, *arrays: np.ndarray) -> list[np.ndarray]:
 def core_weighted(t: Trial) -> None:
     count = int(t.rng.integers(3, 6))
     shapes = [[int(v) for v in t.rng.integers(1, 4, size=2)] for _ in range(count)]
-    frozen = int(t.rng.integers(count))
+    frozen = [0, int(t.rng.integers(1, count))]  # the first weight and another one
     got = t.student("weighted", shapes=shapes, frozen=frozen)
-    others = [i for i in range(count) if i != frozen]
-    expect(got["trainable"] == others, f"Weighted.trainable_variables with weight {frozen} of "
+    others = [i for i in range(count) if i not in frozen]
+    expect(got["trainable"] == others, f"Weighted.trainable_variables with weights {frozen} of "
            f"{count} marked not trainable should list the others in order {others}, got "
            f"{got['trainable']}")
-    expect(got["non_trainable"] == [frozen], f"Weighted.non_trainable_variables should list "
-           f"only weight {frozen} (the one whose trainable flag is False), got "
+    expect(got["non_trainable"] == frozen, f"Weighted.non_trainable_variables should list "
+           f"weights {frozen} (those whose trainable flag is False), in order, got "
            f"{got['non_trainable']}")
     expect(got["any_trainable"] is True, "Weighted.trainable should be True while some weight "
            "is trainable")
+    expect(got["only_first"] is True, "Weighted.trainable should be True when only the first "
+           "weight is trainable")
     expect(got["after_false"] == [False] * count and got["any_after_false"] is False,
            "setting Weighted.trainable = False should set every weight's trainable flag to "
            f"False (flags after: {got['after_false']})")

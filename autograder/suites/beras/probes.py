@@ -56,7 +56,8 @@ def weighted(shapes, frozen):
             return []
 
     holder = Holder()
-    holder.params[int(frozen)].trainable = False
+    for i in frozen:
+        holder.params[int(i)].trainable = False
     index = {id(w): i for i, w in enumerate(holder.params)}
     out = {"trainable": [index.get(id(w), -1) for w in holder.trainable_variables],
            "non_trainable": [index.get(id(w), -1) for w in holder.non_trainable_variables],
@@ -64,6 +65,8 @@ def weighted(shapes, frozen):
     holder.trainable = False
     out["after_false"] = [bool(w.trainable) for w in holder.params]
     out["any_after_false"] = bool(holder.trainable)
+    holder.params[0].trainable = True  # only the first weight trainable
+    out["only_first"] = bool(holder.trainable)
     holder.trainable = True
     out["after_true"] = [bool(w.trainable) for w in holder.params]
     return out
