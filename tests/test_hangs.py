@@ -25,6 +25,18 @@ def backprop():
         assignment.limits, call_seconds=CALL_SECONDS, submission_seconds=120))
 
 
+def _relu_replaced(backprop, tmp_path, body: str):
+    """A copy of the reference whose relu body is `body`."""
+    sub = tmp_path / "sub"
+    shutil.copytree(backprop.solution, sub, ignore=shutil.ignore_patterns("tests",
+                                                                          "__pycache__"))
+    path = sub / "backprop.py"
+    text = path.read_text()
+    assert text.count("    return np.maximum(f, 0.0)\n") == 1
+    path.write_text(text.replace("    return np.maximum(f, 0.0)\n", body))
+    return sub
+
+
 def _messages(result):
     return {c.key: c.message for comp in result.components for c in comp.checks}
 
@@ -47,14 +59,7 @@ def test_a_hang_at_import_costs_one_call_limit(backprop, tmp_path):
 
 
 def test_a_hang_in_a_shared_function_costs_one_call_limit(backprop, tmp_path):
-    sub = tmp_path / "sub"
-    shutil.copytree(backprop.solution, sub, ignore=shutil.ignore_patterns("tests",
-                                                                          "__pycache__"))
-    path = sub / "backprop.py"
-    text = path.read_text()
-    assert text.count("    return np.maximum(f, 0.0)\n") == 1
-    path.write_text(text.replace("    return np.maximum(f, 0.0)\n",
-                                 "    while True:\n        pass\n"))
+    sub = _relu_replaced(backprop, tmp_path, "    while True:\n        pass\n")
     result = grade(backprop, sub)
     messages = _messages(result)
     assert "did not finish within 3 s (it was running backprop.py:" in messages["forward.relu"]
@@ -66,14 +71,8 @@ def test_a_hang_in_a_shared_function_costs_one_call_limit(backprop, tmp_path):
 
 
 def test_a_slow_function_gets_its_full_limit_the_first_time(backprop, tmp_path):
-    sub = tmp_path / "sub"
-    shutil.copytree(backprop.solution, sub, ignore=shutil.ignore_patterns("tests",
-                                                                          "__pycache__"))
-    path = sub / "backprop.py"
-    text = path.read_text()
-    path.write_text(text.replace("    return np.maximum(f, 0.0)\n",
-                                 "    import time\n    time.sleep(1.5)\n"
-                                 "    return np.maximum(f, 0.0)\n"))
+    sub = _relu_replaced(backprop, tmp_path, "    import time\n    time.sleep(1.5)\n"
+                         "    return np.maximum(f, 0.0)\n")
     result = grade(dataclasses.replace(backprop, limits=dataclasses.replace(
         backprop.limits, call_seconds=20)), sub)
     assert not _messages(result)["forward.relu"], _messages(result)

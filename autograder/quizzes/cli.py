@@ -150,12 +150,7 @@ def check(seeds: int, run_lint: bool, notes_dir: Path | None, root: Path) -> Non
             report = lint_library(library, notes_dir=notes_dir or find_notes_dir(root))
         except QuizError as error:
             raise click.ClickException(str(error)) from None
-        for finding in report.errors:
-            click.echo(f"  {finding.scope}: {finding.line()}")
-        click.echo(f"Lint: {len(report.errors)} errors, {len(report.warnings)} warnings "
-                   "(details: quiz lint)")
-        if report.errors:
-            raise click.ClickException(f"quiz lint found {len(report.errors)} errors")
+        _fail_on_lint_errors(report)
 
 
 @quiz.command()
@@ -203,13 +198,7 @@ def build_all(roster: Path | None, out: Path, seeds: int, root: Path) -> None:
         definitions = load_definitions(library)
         students = read_roster(roster or library.paths.rosters_dir / DEMO_ROSTER)
         click.echo(f"Checked {len(checks)} questions ({seeds} seeds each)")
-        report = lint_library(library, notes_dir=find_notes_dir(root))
-        for finding in report.errors:
-            click.echo(f"  {finding.scope}: {finding.line()}")
-        click.echo(f"Lint: {len(report.errors)} errors, {len(report.warnings)} warnings "
-                   "(details: quiz lint)")
-        if report.errors:
-            raise click.ClickException(f"quiz lint found {len(report.errors)} errors")
+        _fail_on_lint_errors(lint_library(library, notes_dir=find_notes_dir(root)))
         for name in definitions:
             summary = render_quiz(Quiz(definitions[name], library), students, out / name)
             click.echo(f"Rendered {name}: {summary.students} students, {summary.questions} "
@@ -254,3 +243,13 @@ def list_quizzes(root: Path) -> None:
 
 if __name__ == "__main__":
     sys.exit(quiz())
+
+
+def _fail_on_lint_errors(report) -> None:
+    """Print the lint's errors and its counts; stop the command if there are errors."""
+    for finding in report.errors:
+        click.echo(f"  {finding.scope}: {finding.line()}")
+    click.echo(f"Lint: {len(report.errors)} errors, {len(report.warnings)} warnings "
+               "(details: quiz lint)")
+    if report.errors:
+        raise click.ClickException(f"quiz lint found {len(report.errors)} errors")
