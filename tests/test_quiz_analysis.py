@@ -56,14 +56,14 @@ def stats():
 def test_question_the_best_students_miss_is_flagged(stats):
     bad = stats[BAD]
     assert bad.point_biserial < 0 and bad.upper_lower < -0.5
-    assert Flag.NEGATIVE_DISCRIMINATION in {flag for flag, _ in bad.flags}
+    assert Flag.NEGATIVE_DISCRIMINATION in {f.flag for f in bad.flags}
 
 
 def test_good_questions_discriminate_positively_and_are_not_flagged_negative(stats):
     for qid, item in stats.items():
         if qid != BAD:
             assert item.point_biserial > 0.2, qid
-            assert Flag.NEGATIVE_DISCRIMINATION not in {f for f, _ in item.flags}, qid
+            assert Flag.NEGATIVE_DISCRIMINATION not in {f.flag for f in item.flags}, qid
 
 
 def test_point_biserial_is_the_item_rest_correlation():
@@ -79,7 +79,7 @@ def test_distractor_counts_add_up_and_unused_distractors_are_flagged(stats):
     counts = {c.label: c.count for c in static.choices}
     assert sum(counts.values()) + static.blank == static.n
     assert counts["option_c"] == counts["option_d"] == 0 and counts["option_b"] > 0
-    unused = [reason for flag, reason in static.flags if flag is Flag.UNUSED_DISTRACTOR]
+    unused = [f.reason for f in static.flags if f.flag is Flag.UNUSED_DISTRACTOR]
     assert len(unused) == 2 and "option_c (Red)" in unused[0]
 
 
@@ -92,7 +92,7 @@ def test_numeric_items_count_named_mistakes_and_other_values(stats):
 
 def test_a_distractor_chosen_more_than_the_key_suggests_a_miskey():
     stats = {s.question.id: s for s in item_analysis(simulate(120, seed=3, misled_share=0.9))}
-    assert Flag.DISTRACTOR_BEATS_KEY in {flag for flag, _ in stats[BAD].flags}
+    assert Flag.DISTRACTOR_BEATS_KEY in {f.flag for f in stats[BAD].flags}
 
 
 def test_small_classes_are_not_flagged():

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +47,39 @@ class Flag(Enum):
     DISTRACTOR_BEATS_KEY = "distractor_beats_key"
 
 
+FIXES = {
+    Flag.TOO_EASY: "make the distractors more tempting (real mistakes) or drop the question",
+    Flag.TOO_HARD: "check the key and the stem for ambiguity, or move it to a harder quiz",
+    Flag.NEGATIVE_DISCRIMINATION: "check the key and the wording: stronger students do worse",
+    Flag.LOW_DISCRIMINATION: "sharpen the stem and make the distractors target real mistakes",
+    Flag.UNUSED_DISTRACTOR: "rewrite or replace the distractor nobody picks",
+    Flag.DISTRACTOR_BEATS_KEY: "check the key",
+}
+"""Suggested fix per flag kind (DISTRACTOR_BEATS_KEY adds which option and where)."""
+
+
+@dataclass(frozen=True)
+class ItemFlag:
+    """One flag of a question: why, where in the bank, and what to do about it."""
+
+    flag: Flag
+    reason: str
+    fix: str
+    question_id: str
+    where: str
+    """'file:line' of the question in its bank (just the file when the line is unknown)."""
+    option: str | None = None
+    """Label of the option the flag is about ('option_c', a mistake name, 'false')."""
+    option_where: str | None = None
+    """'file:line' of that option in the bank, where it can be found."""
+
+    def line(self) -> str:
+        """'bank.yaml:12 (question-id) flag: reason [option at bank.yaml:15] -> fix'."""
+        option = f" [{self.option} at {self.option_where}]" if self.option_where else ""
+        return (f"{self.where} ({self.question_id}) {self.flag.value}: {self.reason}{option}"
+                f" -> {self.fix}")
+
+
 @dataclass(frozen=True)
 class ChoiceCount:
     """How often one option (or numeric mistake) was chosen."""
@@ -73,7 +108,12 @@ class ItemStats:
     """Mean item score in the top 27 % minus the bottom 27 % (by total)."""
     choices: tuple[ChoiceCount, ...]
     blank: int
-    flags: tuple[tuple[Flag, str], ...] = field(default=())
+    flags: tuple[ItemFlag, ...] = field(default=())
+
+    @property
+    def where(self) -> str:
+        """'file:line' of the question in its bank."""
+        return _where(self.question)
 
 
 def _correlation(x: np.ndarray, y: np.ndarray) -> float | None:
@@ -96,36 +136,80 @@ def _numeric_catalogue(question: Question) -> dict[str, tuple[str, bool]]:
     return catalogue
 
 
-def _flags(stats: ItemStats, t: Thresholds) -> tuple[tuple[Flag, str], ...]:
+@lru_cache(maxsize=256)
+def _search_bank(source: str, question_id: str) -> int | None:
+    """Line of `id: question_id` in the bank file (for questions loaded without lines)."""
+    try:
+        text = Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    pattern = re.compile(rf"^[ \t]*(?:-[ \t]+)?id:[ \t]*[\"']?{re.escape(question_id)}"
+                         rf"[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
+    match = pattern.search(text)
+    return None if match is None else text.count("\n", 0, match.start()) + 1
+
+
+def _where(question: Question, part: str = "id") -> str:
+    """'file:line' of a question (part 'id') or one of its options, by label."""
+    line = question.line_of(part)
+    if line is None and part == "id":
+        line = _search_bank(question.source, question.id)
+    return question.source if line is None else f"{question.source}:{line}"
+
+
+def _option_where(question: Question, label: str) -> str | None:
+    line = question.line_of(label)
+    return None if line is None else f"{question.source}:{line}"
+
+
+def _flags(stats: ItemStats, t: Thresholds) -> tuple[ItemFlag, ...]:
     if stats.n < t.min_students:
         return ()
+    question = stats.question
+    where = _where(question)
     flags = []
+
+    def add(flag: Flag, reason: str, option: str | None = None, fix: str = "") -> None:
+        flags.append(ItemFlag(flag, reason, fix or FIXES[flag], question.id, where, option,
+                              None if option is None else _option_where(question, option)))
+
     if stats.mean_score >= t.too_easy:
-        flags.append((Flag.TOO_EASY, f"mean score {stats.mean_score:.2f} >= {t.too_easy}"))
+        add(Flag.TOO_EASY, f"mean score {stats.mean_score:.2f} >= {t.too_easy}")
     if stats.mean_score <= t.too_hard:
-        flags.append((Flag.TOO_HARD, f"mean score {stats.mean_score:.2f} <= {t.too_hard}"))
+        add(Flag.TOO_HARD, f"mean score {stats.mean_score:.2f} <= {t.too_hard}")
     rpb, d = stats.point_biserial, stats.upper_lower
     if rpb is not None and rpb < 0 and (d is None or d < 0):
-        flags.append((Flag.NEGATIVE_DISCRIMINATION,
-                      f"point-biserial {_fmt(rpb)}, upper-lower {_fmt(d)}: stronger students "
-                      "do worse on it; check the key and the wording"))
+        add(Flag.NEGATIVE_DISCRIMINATION,
+            f"point-biserial {_fmt(rpb)}, upper-lower {_fmt(d)}: stronger students do worse "
+            "on it")
     elif rpb is not None and rpb < t.low_discrimination:
-        flags.append((Flag.LOW_DISCRIMINATION,
-                      f"point-biserial {rpb:.2f} < {t.low_discrimination}"))
-    kind = stats.question.kind
+        add(Flag.LOW_DISCRIMINATION, f"point-biserial {rpb:.2f} < {t.low_discrimination}")
+    kind = question.kind
     if kind is not Kind.NUMERIC and stats.n >= t.min_for_unused_distractor:
         for choice in stats.choices:
             if not choice.correct and choice.count == 0:
-                flags.append((Flag.UNUSED_DISTRACTOR,
-                              f"nobody chose {choice.label} ({choice.description[:60]})"))
+                add(Flag.UNUSED_DISTRACTOR,
+                    f"nobody chose {choice.label} ({_short(choice.description)})", choice.label)
     if kind in (Kind.SINGLE, Kind.TRUE_FALSE):
-        key = sum(c.count for c in stats.choices if c.correct)
+        keys = [c for c in stats.choices if c.correct]
+        key = sum(c.count for c in keys)
+        key_labels = "/".join(c.label for c in keys) or "the key"
+        key_part = "key" if question.line_of("key") is not None else "answer"
+        key_line = question.line_of(key_part)
+        at = f" (`{key_part}:` at line {key_line})" if key_line is not None else ""
         for choice in stats.choices:
             if not choice.correct and choice.count > key:
-                flags.append((Flag.DISTRACTOR_BEATS_KEY,
-                              f"{choice.label} chosen {choice.count} times, the key {key} "
-                              "times: possible mis-key"))
+                add(Flag.DISTRACTOR_BEATS_KEY,
+                    f"{choice.label} chosen {choice.count} times, the key {key} times: "
+                    "possible mis-key", choice.label,
+                    f"check the key{at}: more students picked {choice.label} than the key "
+                    f"{key_labels}; fix the key or reword {choice.label}")
     return tuple(flags)
+
+
+def _short(text: str, width: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
 
 
 def _fmt(value: float | None) -> str:
@@ -189,11 +273,13 @@ def item_analysis(graded: Sequence[tuple[StudentQuiz, QuizResult]],
 
 
 def write_item_analysis_csv(path: Path, stats: Sequence[ItemStats]) -> None:
-    """One row per question; choices as 'label=count' pairs, flags ';'-separated."""
+    """One row per question; choices as 'label=count' pairs, flags ';'-separated, the
+    question's bank 'file:line', and each flag with its place and fix ('|'-separated)."""
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["question_id", "topic", "difficulty", "kind", "n", "mean_score",
-                         "point_biserial", "upper_lower", "blank", "choices", "flags"])
+                         "point_biserial", "upper_lower", "blank", "choices", "flags",
+                         "bank_line", "flag_details"])
         for s in stats:
             q = s.question
             writer.writerow([q.id, q.topic, q.difficulty.value, q.kind.value, s.n,
@@ -201,11 +287,18 @@ def write_item_analysis_csv(path: Path, stats: Sequence[ItemStats]) -> None:
                              _fmt(s.upper_lower), s.blank,
                              "; ".join(f"{c.label}{'*' if c.correct else ''}={c.count}"
                                        for c in s.choices),
-                             "; ".join(flag.value for flag, _ in s.flags)])
+                             "; ".join(f.flag.value for f in s.flags), s.where,
+                             " | ".join(f.line() for f in s.flags)])
+
+
+def _line_note(question: Question, label: str) -> str:
+    line = question.line_of(label)
+    return "" if line is None else f" (line {line})"
 
 
 def item_analysis_markdown(stats: Sequence[ItemStats]) -> str:
-    """Readable report: a summary table, then the flagged questions with reasons."""
+    """Readable report: a summary table, then the flagged questions with reasons, bank
+    lines and suggested fixes."""
     lines = ["# Item analysis", "",
              "p = mean score fraction; r_pb = correlation with the rest of the test; "
              "D = upper 27 % minus lower 27 %. Key options are marked *.", "",
@@ -214,16 +307,18 @@ def item_analysis_markdown(stats: Sequence[ItemStats]) -> str:
     for s in stats:
         choices = ", ".join(f"{c.label}{'*' if c.correct else ''}: {c.count}"
                             for c in s.choices)
-        flags = ", ".join(flag.value for flag, _ in s.flags)
+        flags = ", ".join(f.flag.value for f in s.flags)
         lines.append(f"| {s.question.id} | {s.question.topic} | {s.n} | {s.mean_score:.2f} | "
                      f"{_fmt(s.point_biserial)} | {_fmt(s.upper_lower)} | {choices} | "
                      f"{flags} |")
     flagged = [s for s in stats if s.flags]
     lines += ["", f"## Flagged questions ({len(flagged)})", ""]
     for s in flagged:
-        lines.append(f"- **{s.question.id}** ({s.question.source})")
-        lines += [f"  - {flag.value}: {reason}" for flag, reason in s.flags]
+        lines.append(f"- **{s.question.id}** (`{s.where}`)")
+        lines += [f"  - {f.flag.value}: {f.reason}"
+                  + (f" (`{f.option_where}`)" if f.option_where else "")
+                  + f" → fix: {f.fix}" for f in s.flags]
         lines += [f"  - {c.label}{'*' if c.correct else ''} chosen {c.count} times "
                   f"(upper {c.upper}, lower {c.lower}): {c.description[:80]}"
-                  for c in s.choices]
+                  + _line_note(s.question, c.label) for c in s.choices]
     return "\n".join(lines) + "\n"

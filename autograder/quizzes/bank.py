@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from .expr import MATH_FUNCTIONS, Expression, compile_expression
 from .model import (LETTERS, POINTS_DEFAULT, VALUE_FORMAT_DEFAULT, Computation, Difficulty,
                     Distractor, Kind, ParamSpec, Question, Scoring, StaticOption, Tolerance)
 from .templating import TextTemplate, compile_text, make_environment
-from .yamlio import describe_yaml_error, load_yaml_file
+from .yamlio import describe_yaml_error, load_yaml_file_with_nodes
 
 PINNED_PATTERN = re.compile(r"^\W*(all|none|any|both|neither)\s+of\s+(the\s+)?(above|these)\b",
                             re.IGNORECASE)
@@ -262,11 +262,59 @@ class _QuestionBuilder:
             forbid("distractors", "tolerance")
 
 
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _entries(node: yaml.Node | None) -> list[tuple[str, yaml.Node, yaml.Node]]:
+    """(key, key node, value node) of a mapping node with scalar keys; [] otherwise."""
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    return [(k.value, k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+
+
+def _question_nodes(root: yaml.Node | None) -> list[yaml.Node]:
+    """The item nodes of the bank's `questions:` list, in order."""
+    for name, _, value in _entries(root):
+        if name == "questions" and isinstance(value, yaml.SequenceNode):
+            return list(value.value)
+    return []
+
+
+def question_lines(node: yaml.Node) -> tuple[tuple[str, int], ...]:
+    """Bank lines of one question's parts (see `Question.lines`) from its YAML node: every
+    top-level key, each written-out option ('option_a', ...), each distractor (by name) and,
+    for true/false, 'true'/'false' at the key (or the answer condition)."""
+    lines: dict[str, int] = {}
+    for name, key_node, value in _entries(node):
+        lines[name] = _line(key_node)
+        if name == "options" and isinstance(value, yaml.SequenceNode):
+            for index, item in enumerate(value.value[:len(LETTERS)]):
+                lines[f"option_{LETTERS[index]}"] = _line(item)
+        elif name == "distractors" and isinstance(value, yaml.SequenceNode):
+            for item in value.value:
+                names = dict((k, v) for k, _, v in _entries(item))
+                label = (item.value if isinstance(item, yaml.ScalarNode) else
+                         names["name"].value if isinstance(names.get("name"), yaml.ScalarNode)
+                         else None)
+                if label is not None and label not in ("id", "answer"):
+                    lines[label] = _line(item)
+    kind = next((v.value for k, _, v in _entries(node) if k == "kind"
+                 and isinstance(v, yaml.ScalarNode)), None)
+    verdict = lines.get("key", lines.get("answer"))
+    if kind == Kind.TRUE_FALSE.value and verdict is not None:
+        lines.setdefault("true", verdict)
+        lines.setdefault("false", verdict)
+    if "id" not in lines and isinstance(node, yaml.MappingNode):
+        lines["id"] = _line(node)
+    return tuple(lines.items())
+
+
 def load_bank(path: Path, display: str | None = None) -> Bank:
     """Load and validate one bank file; raises BankError naming the file and question."""
     source = display or str(path)
     try:
-        data = load_yaml_file(path)
+        data, root = load_yaml_file_with_nodes(path)
     except OSError as error:
         raise _fail(source, None, f"cannot read: {error.strerror}") from None
     except yaml.YAMLError as error:
@@ -279,6 +327,7 @@ def load_bank(path: Path, display: str | None = None) -> Bank:
     validator = jsonschema.Draft202012Validator(dict(QUESTION_SCHEMA))
     questions: list[Question] = []
     seen: set[str] = set()
+    nodes = _question_nodes(root)
     for index, raw in enumerate(data["questions"]):
         qid = raw.get("id") if isinstance(raw.get("id"), str) else f"#{index + 1}"
         errors = sorted(validator.iter_errors(raw), key=lambda e: list(e.absolute_path))
@@ -287,5 +336,8 @@ def load_bank(path: Path, display: str | None = None) -> Bank:
         if qid in seen:
             raise _fail(source, qid, "duplicate question id in this bank")
         seen.add(qid)
-        questions.append(builder.build(raw))
+        question = builder.build(raw)
+        if index < len(nodes):
+            question = replace(question, lines=question_lines(nodes[index]))
+        questions.append(question)
     return Bank(source, data["topic"], data.get("title", data["topic"]), tuple(questions))

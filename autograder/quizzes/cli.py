@@ -79,14 +79,23 @@ def render(name: str, roster: Path, out: Path, seed: int | None, root: Path) -> 
               help="Output folder (created if needed).")
 @click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Earlier gradebook.csv; lists students whose totals changed.")
+@click.option("--min-students", type=click.IntRange(min=1),
+              default=Thresholds().min_students, show_default=True,
+              help="Flag items (and unused distractors) only with at least this many "
+                   "answers.")
 @_seed_option
 @_root_option
-def grade(name: str, responses: Path, out: Path, previous: Path | None, seed: int | None,
-          root: Path) -> None:
-    """Grade responses to quiz NAME: gradebook, item analysis and regrade changes."""
+def grade(name: str, responses: Path, out: Path, previous: Path | None, min_students: int,
+          seed: int | None, root: Path) -> None:
+    """Grade responses to quiz NAME: gradebook, item analysis and regrade changes.
+
+    Each item-analysis flag names the question's bank file and line (and the option's line
+    for a distractor) with a suggested fix."""
     loaded = _load(name, root, seed)
+    thresholds = Thresholds(min_students=min_students,
+                            min_for_unused_distractor=min_students)
     try:
-        summary = grade_quiz(loaded, responses, out, previous)
+        summary = grade_quiz(loaded, responses, out, previous, thresholds)
     except QuizError as error:
         raise click.ClickException(str(error)) from None
     results = summary.results
@@ -98,13 +107,13 @@ def grade(name: str, responses: Path, out: Path, previous: Path | None, seed: in
     else:
         click.echo(f"No gradable responses for quiz '{name}'")
     flagged = [s for s in summary.items if s.flags]
-    few = sum(1 for s in summary.items if s.n < Thresholds().min_students)
-    note = (f" ({few} answered by fewer than {Thresholds().min_students} students: not "
+    few = sum(1 for s in summary.items if s.n < min_students)
+    note = (f" ({few} answered by fewer than {min_students} students: not "
             "flagged)" if few else "")
     click.echo(f"Item analysis: {len(summary.items)} questions, {len(flagged)} flagged{note}")
     for stats in flagged:
-        reasons = ", ".join(flag.value for flag, _ in stats.flags)
-        click.echo(f"  {stats.question.id}: {reasons}")
+        for flag in stats.flags:
+            click.echo(f"  {flag.line()}")
     if summary.changes is not None:
         click.echo(f"Regrade: {len(summary.changes)} students changed")
         for change in summary.changes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from enum import Enum
 
@@ -141,6 +141,19 @@ class Question:
     shuffle: bool
     notes: tuple[str, ...] = ()
     """Course-notes files the question is built from (3-digit prefixes, e.g. '004')."""
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
+    """1-based lines in the bank file: 'id' (the question), 'key', 'answer', 'options',
+    'distractors', and one per option role as labelled in item analysis ('option_b', a
+    distractor's name, 'answer', 'true'/'false'). Empty for questions not read from a file."""
+
+    def line_of(self, part: str = "id") -> int | None:
+        """Bank line of `part` (see `lines`), or None when unknown."""
+        return dict(self.lines).get(part)
+
+    def location(self, part: str = "id") -> str:
+        """'file:line' of `part` (just the file when the line is unknown)."""
+        line = self.line_of(part)
+        return self.source if line is None else f"{self.source}:{line}"
 
     @property
     def parameterized(self) -> bool:

@@ -40,6 +40,17 @@ def parse_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
 
 
+def parse_yaml_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
+    """parse_yaml() plus the composed node tree, whose marks give each value's line."""
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return data, node
+
+
 def describe_yaml_error(error: yaml.YAMLError) -> str:
     """One-line description of a YAML error with line and column (1-based) when known."""
     mark = getattr(error, "problem_mark", None)
@@ -52,3 +63,8 @@ def describe_yaml_error(error: yaml.YAMLError) -> str:
 def load_yaml_file(path: Path) -> Any:
     """Read and parse one YAML file; raises OSError or yaml.YAMLError."""
     return parse_yaml(path.read_text(encoding="utf-8"))
+
+
+def load_yaml_file_with_nodes(path: Path) -> tuple[Any, yaml.Node | None]:
+    """load_yaml_file() plus the node tree (see parse_yaml_with_nodes)."""
+    return parse_yaml_with_nodes(path.read_text(encoding="utf-8"))
