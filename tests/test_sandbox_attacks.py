@@ -27,7 +27,7 @@ SECRETS = ["Hidden checks of the Beras assignment", "def check_distribution(",
            "np.sum(jac * upstream, axis=0)"]
 GRADESCOPE_ATTACKS = ["write_results_json", "read_hidden_tests", "delete_grader_files",
                       "os_exit_at_import", "background_process", "monkeypatch_comparisons",
-                      "forged_pass_lines"]
+                      "forged_pass_lines", "disk_filler"]
 
 
 @pytest.fixture(scope="module")
@@ -112,10 +112,43 @@ def test_attack_on_the_engine_path(name, strict, paths, tmp_path):
             assert written and int(written.group(1)) < 1024 and int(written.group(2)) < 60_000
 
 
+# Attacks on the limits, graded in Gradescope's sandbox configuration (root, uid drop, no
+# namespaces) by the engine. Reading the hidden tests is left to the Gradescope path below,
+# where run_autograder closes /autograder/source to the sandbox uid as on Gradescope (here the
+# checkout itself is world-readable).
+UID_ONLY_ATTACKS = ["infinite_loop", "memory_bomb", "fork_bomb", "fork_bomb_python",
+                    "disk_filler", "background_process", "write_results_json", "os_exit_at_import"]
+
+
+@pytest.mark.parametrize("name", UID_ONLY_ATTACKS)
+def test_attack_in_gradescopes_sandbox_configuration(name, strict, paths, tmp_path, monkeypatch):
+    import importlib
+
+    from autograder.sandbox.layers import Capabilities
+
+    engine = importlib.import_module("autograder.engine.grade")  # the module, not grade()
+    if os.geteuid() != 0:
+        pytest.skip("the uid drop needs root")
+    caps = Capabilities(root=True, uid_drop=True, namespaces=False)
+    monkeypatch.setattr(engine, "probe_capabilities", lambda: caps)
+    sub = build_attack(paths, name, tmp_path / "sub", str(REPO_ROOT))
+    started = time.monotonic()
+    result = grade(strict, sub)
+    assert result.score == 0
+    assert time.monotonic() - started < strict.limits.submission_seconds + 30
+    validate(to_gradescope(result))
+    assert any("namespaces: off" in note for note in result.staff_notes)
+    assert sandbox_processes(result.extra["sandbox_uid"]) == []
+    if name in FEEDBACK:
+        assert FEEDBACK[name] in result.check("dense.forward").message
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", GRADESCOPE_ATTACKS)
-def test_attack_on_the_gradescope_path(name, paths, tmp_path, request):
+def test_attack_on_the_gradescope_path(name, paths, tmp_path, request, monkeypatch):
     from test_otter_e2e import gradescope_run
+
+    monkeypatch.setenv("AG_SANDBOX_LAYERS", "uid")  # Gradescope's: Docker refuses unshare
 
     grader_zip = request.getfixturevalue("grader_zip")
     root = tmp_path / "gs"
