@@ -61,17 +61,23 @@ STAFF_FILE = ".ag-staff.json"
 
 
 def _leave_staff_notes(root: Path, res) -> None:
-    """For run_autograder's last step: staff notes and per-component visibility (root-only)."""
+    """For run_autograder's last step: staff notes, per-component visibility and the
+    engine's own feedback text per component (root-only)."""
+    from .report.gradescope import component_output
+
     notes = "\n".join(res.staff_notes)
     if res.student_output.strip():
         notes += "\n\nWhat the student's code printed:\n" + res.student_output
-    leave_staff_file(root, notes, {c.title: c.visibility for c in res.components})
+    leave_staff_file(root, notes, {c.title: c.visibility for c in res.components},
+                     {c.title: component_output(c) for c in res.components})
 
 
-def leave_staff_file(root: Path, notes: str, visibility: dict[str, str]) -> None:
+def leave_staff_file(root: Path, notes: str, visibility: dict[str, str],
+                     outputs: dict[str, str] | None = None) -> None:
     """Write what ensure_results() adds to Otter's results.json (mode 600, in source/)."""
     path = root / "source" / STAFF_FILE
-    path.write_text(json.dumps({"notes": notes, "visibility": visibility}))
+    path.write_text(json.dumps({"notes": notes, "visibility": visibility,
+                                "outputs": outputs or {}}))
     os.chmod(path, 0o600)
 
 
@@ -109,9 +115,14 @@ def ensure_results(path: str) -> int:
     changed = False
     if staff.is_file():
         extra = json.loads(staff.read_text())
+        outputs = extra.get("outputs", {})
         for test in doc["tests"]:
             test["visibility"] = extra["visibility"].get(test.get("name"),
                                                          test.get("visibility", "visible"))
+            # the same text the CLI prints, without Otter's "Error at line … in test …:
+            # verdict_of_check(…) AssertionError:" frame around each message
+            if test.get("name") in outputs:
+                test["output"] = outputs[test["name"]]
         doc["tests"].append({"name": "Grader notes (staff only)", "score": 0, "max_score": 0,
                              "status": "passed", "output": extra["notes"],
                              "visibility": "hidden"})

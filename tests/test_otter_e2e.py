@@ -135,3 +135,26 @@ def test_gradescope_missing_files_get_a_message_and_valid_results(grader_zip, tm
     assert doc["score"] == 0
     text = json.dumps(doc)
     assert "missing file 'beras/layers.py'" in text and "Layers.py" in text
+
+
+def test_gradescope_feedback_is_the_text_the_cli_prints(grader_zip, beras, grade_beras,
+                                                         tmp_path):
+    """Students on Gradescope read each component's feedback exactly as the CLI prints it,
+    without Otter's 'Error at line … in test …: verdict_of_check(…) AssertionError:' frame."""
+    from autograder.report.gradescope import component_output
+    from helpers import apply_bug, load_bugs
+
+    bug = next(b for b in load_bugs(Path(__file__).parent / "corpus" / "beras" / "bugs.yaml")
+               if b["id"] == "softmax_no_max_shift")
+    folder = apply_bug(beras.solution, bug, tmp_path / "sub")
+    expected = grade_beras(folder)
+
+    def lay_out(dest: Path) -> None:
+        shutil.copytree(folder, dest, dirs_exist_ok=True)
+
+    doc = gradescope_run(grader_zip, lay_out, tmp_path / "gs")
+    outputs = {t["name"]: t.get("output", "") for t in doc["tests"]}
+    for comp in expected.components:
+        assert outputs[comp.title] == component_output(comp), comp.title
+    assert "verdict_of_check" not in json.dumps(doc) and "AssertionError" not in json.dumps(doc)
+    assert doc["score"] == pytest.approx(expected.score) and expected.score < expected.max_score
