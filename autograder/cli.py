@@ -121,6 +121,25 @@ def table(assignment: str) -> None:
     click.echo(points_table(_load(assignment)))
 
 
+@main.command()
+@click.argument("name")
+@click.option("--torch", "use_torch", is_flag=True,
+              help="Compute the checks' oracle with torch (the YAML then installs torch).")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="A course folder with the project's layout (default: this checkout); its "
+                   "suite goes to DIR/suites/NAME_suite.")
+def new(name: str, use_torch: bool, root: Path | None) -> None:
+    """Scaffold a working numpy assignment NAME: YAML, fenced reference, public test, hidden
+    suite, one corpus bug; then build its skeleton and handout (docs/authoring.md)."""
+    from .build.scaffold import ScaffoldError, scaffold
+
+    try:
+        for line in scaffold(name, root=root or PATHS.root, torch=use_torch):
+            click.echo(line)
+    except ScaffoldError as exc:
+        raise click.BadParameter(str(exc), param_hint="'NAME'") from None
+
+
 @main.command(name="results-check")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def results_check(path: Path) -> None:

@@ -1,0 +1,209 @@
+"""`python -m autograder new`: the scaffold grades reference 3/3, skeleton 0 ("not implemented"),
+its bug partially with the bug's named mistake, and passes the quick audit; and the authoring
+guide's generated YAML reference is current. Everything is scaffolded under a temporary
+`--root`, never into the checkout."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from autograder import config
+from autograder.audit.runner import AuditOptions, bug_files, load_bugs, run_audit
+from autograder.build import scaffold
+from autograder.cli import main
+from autograder.engine import grade
+from autograder.paths import REPO_ROOT
+from autograder.report import schema_doc
+
+NAME = "softy"
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("course")
+    result = invoke("new", NAME, "--root", root)
+    assert result.exit_code == 0, result.output
+    assert f"{NAME}: skeleton (1 files)" in result.output
+    return root
+
+
+@pytest.fixture(scope="module")
+def assignment(root):
+    return scaffold.load(root, NAME)
+
+
+def _scores(result):
+    return {c.key: (c.points, c.message) for comp in result.components for c in comp.checks}
+
+
+def test_new_writes_the_project_layout_and_builds_the_skeleton(root, assignment):
+    files = scaffold.targets(root, NAME)
+    assert all(path.is_file() for path in files.values()), files
+    assert files["checks"] == root / "suites" / f"{NAME}_suite" / "checks.py"
+    assert assignment.suite == f"{NAME}_suite" and assignment.points == 3
+    assert assignment.audit.covers == {"softmax": (f"{NAME}.py::softmax",)}
+    assert not assignment.requirements.torch
+    reference = files["reference"].read_text()
+    assert "### BEGIN SOLUTION" in reference and "### END SOLUTION" in reference
+    skeleton = (root / "assignments" / NAME / f"{NAME}.py").read_text()
+    assert 'raise NotImplementedError("softmax: your code here")' in skeleton
+    assert (root / "assignments" / NAME / "tests" / "test_public.py").is_file()
+    handout = root / "build" / NAME / "handout"
+    assert sorted(p.relative_to(handout).as_posix() for p in handout.rglob("*") if p.is_file()) \
+        == [f"{NAME}.py", "tests/test_public.py"]
+
+
+def test_the_checkout_layout_puts_the_suite_in_the_package():
+    files = scaffold.targets(REPO_ROOT, "kmeans")
+    assert files["checks"] == REPO_ROOT / "autograder" / "suites" / "kmeans" / "checks.py"
+    assert files["yaml"] == REPO_ROOT / "assignments" / "kmeans" / "assignment.yaml"
+    assert files["bugs"] == REPO_ROOT / "tests" / "corpus" / "kmeans" / "bugs.yaml"
+    assert "suite: autograder.suites.kmeans " in scaffold.render(
+        "kmeans", "autograder.suites.kmeans", False)["yaml"]
+
+
+def test_reference_full_skeleton_zero_bug_partial_and_named(root, assignment):
+    ref = grade(assignment, assignment.solution)
+    assert (ref.score, ref.max_score) == (3, 3), _scores(ref)
+    skeleton = grade(assignment, root / "assignments" / NAME)
+    assert skeleton.score == 0
+    assert all("softmax is not implemented yet" in m for _p, m in _scores(skeleton).values())
+    [bug] = load_bugs(assignment)
+    sources = {f: (assignment.solution / f).read_text() for f in assignment.submission.files}
+    with tempfile.TemporaryDirectory() as tmp:
+        for rel, text in bug_files(sources, bug).items():
+            (Path(tmp) / rel).write_text(text)
+        buggy = grade(assignment, Path(tmp))
+    scores = _scores(buggy)
+    assert buggy.score == 2 and scores["softmax.values"] == (2, "")
+    assert bug["message"] in scores["softmax.large_logits"][1]
+
+
+def test_the_public_test_passes_on_the_reference(assignment):
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          str(assignment.solution / "tests")], cwd=assignment.solution,
+                         capture_output=True, text=True)
+    assert run.returncode == 0 and "1 passed" in run.stdout, run.stdout + run.stderr
+
+
+def test_the_quick_audit_passes(assignment):
+    report = run_audit(assignment, AuditOptions(quick=True, workers=0, progress=False,
+                                                cache=False))
+    assert report["passes"] and report["bugs_ok"], report["counts"]
+    assert report["counts"]["survived"] == 0 and report["counts"]["killed"] >= 10
+
+
+def test_new_torch_uses_the_torch_oracle(tmp_path):
+    pytest.importorskip("torch")
+    assert invoke("new", "tsoft", "--torch", "--root", tmp_path).exit_code == 0
+    assignment = scaffold.load(tmp_path, "tsoft")
+    assert assignment.requirements.torch
+    from autograder.build.requirements import needed, undeclared
+
+    assert "torch" in needed(assignment) and not undeclared(assignment)
+    assert grade(assignment, assignment.solution).score == 3
+
+
+@pytest.mark.parametrize("name, why", [
+    ("9lives", "not a valid assignment name"), ("Kmeans", "not a valid assignment name"),
+    ("class", "not a valid assignment name"), ("json", "importable module"),
+    (NAME, "already exists")])
+def test_new_refuses_bad_or_taken_names(root, name, why):
+    before = sorted(root.rglob("*"))
+    result = invoke("new", name, "--root", root)
+    assert result.exit_code == 2 and why in result.output, result.output
+    assert sorted(root.rglob("*")) == before
+
+
+# -- docs/authoring.md -----------------------------------------------------------------------------
+def test_the_authoring_guide_key_reference_is_generated_and_current():
+    text = schema_doc.DOC.read_text()
+    assert schema_doc.updated(text) == text, "run python -m autograder.report.schema_doc"
+    assert "](docs/authoring.md)" in (REPO_ROOT / "README.md").read_text()
+
+
+def test_every_yaml_key_is_described_and_no_note_is_stale():
+    for _heading, cls, skip in schema_doc.SECTIONS:
+        docs = schema_doc.field_docs(cls)
+        for key, _tp, _default, doc in schema_doc.rows(cls, skip):
+            assert doc, f"{cls.__name__}.{key} has no docstring in config.py and no NOTES entry"
+            if key in docs:
+                assert f"{cls.__name__}.{key}" not in schema_doc.NOTES, "stale NOTES entry"
+
+
+MINIMAL = """\
+name: m
+title: M
+seed: 1
+solution: solutions/m
+suite: m_suite
+submission: {files: [m.py]}
+components:
+  - id: c
+    title: C
+    checks: {k: {title: K, points: 1}}
+policy: {windows: [{start_days: 0}]}
+audit: {}
+requirements: {}
+"""
+
+
+def test_the_documented_defaults_are_the_loaders(tmp_path):
+    path = tmp_path / "assignments" / "m" / "assignment.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(MINIMAL)
+    a = config.load_assignment(path, tmp_path)
+    loaded = {config.Assignment: a, config.SubmissionSpec: a.submission,
+              config.Limits: a.limits, config.Requirements: a.requirements,
+              config.Component: a.components[0], config.CheckSpec: a.components[0].checks[0],
+              config.PolicyWindow: a.policy[0], config.AuditSpec: a.audit}
+    required = {"Assignment": {"name", "title", "seed", "solution", "suite", "submission",
+                               "components"}, "SubmissionSpec": {"files"},
+                "Component": {"id", "title", "checks"}, "CheckSpec": {"title", "points"},
+                "PolicyWindow": {"start_days"}}
+    for _heading, cls, skip in schema_doc.SECTIONS:
+        for key, _tp, default, _doc in schema_doc.rows(cls, skip):
+            is_required = default == "**required**"
+            assert is_required == (key in required.get(cls.__name__, set())), (cls, key)
+            if is_required or cls is config.Assignment and key in {"policy", "audit"}:
+                continue
+            value = getattr(loaded[cls], key)
+            value = value.value if hasattr(value, "value") else value
+            if dataclass_default := re.fullmatch(r"`(.*)`", default):
+                assert str(value).lower() in {dataclass_default.group(1),
+                                              dataclass_default.group(1) + ".0"}, (cls, key)
+            elif default in ("null", "empty"):
+                assert value in (None, (), {}), (cls, key, value)
+            elif default == "all defaults":
+                assert value == config.Limits()
+            elif default == "numpy only":
+                assert value == config.Requirements()
+    bare = config.load_assignment(_without(path, "policy", "audit"), tmp_path)
+    assert bare.policy == () and bare.audit is None
+
+
+def _without(path: Path, *keys: str) -> Path:
+    lines = [line for line in path.read_text().splitlines()
+             if not any(line.startswith(f"{k}:") for k in keys)]
+    out = path.with_name("bare.yaml")
+    out.write_text("\n".join(lines) + "\n")
+    return out
+
+
+def test_the_guides_worked_example_is_the_scaffolds_code():
+    text = schema_doc.DOC.read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    rendered = scaffold.render("kmeans", "autograder.suites.kmeans", False)
+    assert len(blocks) == 2
+    assert blocks[0] in rendered["checks"] and blocks[1] in rendered["probes"]
