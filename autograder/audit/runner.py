@@ -471,10 +471,14 @@ def run_audit(assignment: Assignment, options: AuditOptions | None = None,
             reference_rec = ref["recording"]
 
         # phase 1: every reached mutant at the grader's seed
+        borrowed = {key for key, calls in reference_rec.items() if not calls}
         phase1 = []
         for m, comps, checks, key in todo:
             runs = set(checks or assignment.check_keys())
-            by = sorted(runs if not m.reach else set(reached.get(m.reach, [])) & runs)
+            # checks that reuse a result another check computed (the suite's cache) make no
+            # call of their own: they can fail on any mutant, so they always run
+            by = sorted(runs if not m.reach else (set(reached.get(m.reach, [])) | borrowed)
+                        & runs)
             rec = _mutant_record(m, comps, checks)
             rec["reached_by"] = by
             if not by:
