@@ -199,13 +199,13 @@ def summarize(result) -> dict[str, Any]:
     """Scores and failures; checks fail-fast grading skipped count as passed (`skipped` lists
     them), so that `score` is a lower bound of the points a mutant loses."""
     skipped = [chk.key for c in result.components for chk in c.checks if chk.message == SKIPPED]
-    comps = {c.id: [c.score + sum(chk.max_points for chk in c.checks if chk.message == SKIPPED),
-                    c.max_score] for c in result.components}
+    back = {c.id: sum(chk.max_points for chk in c.checks if chk.message == SKIPPED)
+            for c in result.components}
+    comps = {c.id: [c.score + back[c.id], c.max_score] for c in result.components}
     failed = [[chk.key, chk.message[:400]] for c in result.components for chk in c.checks
               if chk.points < chk.max_points and chk.message != SKIPPED]
     harness = [n.splitlines()[0] for n in result.staff_notes if n.startswith("harness error")]
-    score = result.score + sum(chk.max_points for c in result.components for chk in c.checks
-                               if chk.message == SKIPPED)
+    score = result.score + sum(back.values())
     return {"score": score, "max_score": result.max_score, "components": comps,
             "skipped": skipped,
             "failed": failed, "messages": list(result.messages)[:5], "harness_errors": harness,

@@ -60,8 +60,6 @@ def _describe_fault(fault: StudentFault) -> str:
                 + (f"\n    {info.get('text')}" if info.get("text") else ""))
     if fault.kind == "import":
         return f"import failed: {info.get('type', 'ImportError')}: {fault}{where}"
-    if fault.kind == "hung":
-        return str(fault)
     if fault.kind == "memory":
         return f"your code ran out of memory (MemoryError){where}"
     if fault.kind == "recursion":

@@ -238,13 +238,11 @@ class DiskWatcher:
         self.folder, self.max_bytes, self.max_entries = folder, max_bytes, max_entries
         self.tripped: str = ""
         self._stop = threading.Event()
-        self._pgid: int | None = None
         self._thread: threading.Thread | None = None
 
     def watch(self, pgid: int) -> None:
         self.stop()
         self._stop = threading.Event()
-        self._pgid = pgid
         self._thread = threading.Thread(target=self._run, args=(self._stop, pgid), daemon=True)
         self._thread.start()
 
@@ -269,16 +267,18 @@ class DiskWatcher:
         self._thread = None
 
 
+def _is_spot(spot: Any) -> bool:
+    """Is `spot` a well-formed ['f.py', 12, 'fn'] entry of the runner's answer?"""
+    return (isinstance(spot, list) and len(spot) == 3 and isinstance(spot[0], str)
+            and isinstance(spot[1], int) and isinstance(spot[2], str))
+
+
 def _format_spots(spots: Any) -> str:
     """['f.py', 12, 'fn'] entries (innermost first) as 'f.py:12 in fn, called from ...'."""
     if not isinstance(spots, list):
         return ""
-    parts = []
-    for spot in spots[:3]:
-        if (isinstance(spot, list) and len(spot) == 3 and isinstance(spot[0], str)
-                and isinstance(spot[1], int) and isinstance(spot[2], str)):
-            parts.append(f"{spot[0][:120]}:{spot[1]} in {spot[2][:80]}")
-    return ", called from ".join(parts)
+    return ", called from ".join(f"{spot[0][:120]}:{spot[1]} in {spot[2][:80]}"
+                                 for spot in spots[:3] if _is_spot(spot))
 
 
 class Sandbox:
@@ -482,22 +482,20 @@ class Sandbox:
 
     def _remember_hang(self, spots: Any, limit: float) -> None:
         """Remember the innermost student code a timed-out call was running."""
-        if not (isinstance(spots, list) and spots and isinstance(spots[0], list)
-                and len(spots[0]) == 3):
+        if os.environ.get("AG_FORGET_HANGS") == "1":  # benchmarks/bench_hangs.py's baseline
+            return
+        if not (isinstance(spots, list) and spots and _is_spot(spots[0])):
             return
         file, line, name = spots[0]
-        if not (isinstance(file, str) and isinstance(line, int) and isinstance(name, str)):
-            return
         what = f"importing {file}" if name == "<module>" else f"{name} ({file})"
         message = (f"skipped: {what} did not finish within {limit:.0f} s in an earlier check "
                    f"(it was stuck at {file}:{line}); fix that first")
-        if os.environ.get("AG_FORGET_HANGS") == "1":  # benchmarks/bench_hangs.py's baseline
-            return
         if [file, name] not in [entry[:2] for entry in self.hung] and len(self.hung) < 20:
             self.hung.append([file, name, message])
 
-    def _where_stuck(self) -> str:
-        """Where the student's code was when a call timed out: 'file.py:12 in fn', or ''.
+    def _where_stuck(self) -> Any:
+        """Where the student's code was when a call timed out: the runner's ['file.py', 12,
+        'fn'] entries, innermost first (unvalidated; see _is_spot), or None.
 
         The runner answers SIGUSR1 with its innermost frames inside the student's files. The
         answer is only informative (shown to the same student, never scored) and is validated
@@ -509,16 +507,15 @@ class Sandbox:
             for pid in pids:
                 os.kill(pid, signal.SIGUSR1)
             if not pids:
-                return ""
+                return None
             end = time.monotonic() + STUCK_REPORT_SECONDS
             while (left := end - time.monotonic()) > 0:
                 reply = self._read_message(left)
                 if isinstance(reply, dict) and "stuck" in reply:
-                    self._last_spots = reply["stuck"]
-                    return _format_spots(reply["stuck"])
+                    return reply["stuck"]
         except (StudentFault, OSError):
             pass
-        return ""
+        return None
 
     def _disk_fault(self) -> StudentFault:
         """The watcher stopped the child: free its folder now (the next call starts from the
@@ -569,11 +566,11 @@ class Sandbox:
             if self.disk.tripped:
                 raise self._disk_fault() from None
             if fault.kind == "timeout":
-                self._last_spots = None
-                spot = self._where_stuck()
+                spots = self._where_stuck()
+                spot = _format_spots(spots)
                 if spot:
                     fault = StudentFault("timeout", f"{fault} (it was running {spot})")
-                    self._remember_hang(self._last_spots, limit)
+                    self._remember_hang(spots, limit)
             self._kill()
             raise fault from None
         except (BrokenPipeError, OSError):

@@ -80,13 +80,22 @@ def safe_text(obj):
     return text[:MAX_TEXT]
 
 
+def student_file(filename, work):
+    """`filename` relative to the student's folder, or None for any other code (the harness,
+    the standard library, frozen importlib frames named '<frozen ...>')."""
+    if filename.startswith("<"):
+        return None
+    path = os.path.abspath(filename)
+    return os.path.relpath(path, work) if path.startswith(work + os.sep) else None
+
+
 def student_frames(tb, work):
     """Traceback entries inside the student's files only (never the harness's)."""
     frames = []
     for fs in traceback.extract_tb(tb):
-        path = os.path.abspath(fs.filename)
-        if not fs.filename.startswith("<") and path.startswith(work + os.sep):
-            frames.append([os.path.relpath(path, work), fs.lineno, fs.name, (fs.line or "")[:200]])
+        rel = student_file(fs.filename, work)
+        if rel is not None:
+            frames.append([rel, fs.lineno, fs.name, (fs.line or "")[:200]])
     return frames[-8:]
 
 
@@ -209,11 +218,9 @@ def main():
         try:
             spots = []
             while frame is not None and len(spots) < 3:
-                name = frame.f_code.co_filename
-                path = os.path.abspath(name)
-                if not name.startswith("<") and path.startswith(work + os.sep):
-                    spots.append([os.path.relpath(path, work), frame.f_lineno,
-                                  frame.f_code.co_name])
+                rel = student_file(frame.f_code.co_filename, work)
+                if rel is not None:
+                    spots.append([rel, frame.f_lineno, frame.f_code.co_name])
                 frame = frame.f_back
             send({"stuck": spots})
         except BaseException:  # noqa: BLE001 - best effort, never disturb the student's code
