@@ -142,6 +142,124 @@ class PolicyWindow:
         return self.start_days <= days and (self.end_days is None or days < self.end_days)
 
 
+class GroupCharge(str, enum.Enum):
+    """Who of a group submission is charged late days."""
+
+    EACH = "each"  # every member, each from their own budget (each row its own penalty)
+    FIRST = "first"  # the first listed submitter (the uploader); the others share their result
+
+
+@dataclass(frozen=True)
+class LatePolicy:
+    """Late days and penalties (`late:`; defaults from the course's `course.yaml`).
+
+    A submission more than `grace_minutes` after its due date (an extension's, else the
+    assignment's) is late by whole days, rounded up. Late days come from the student's term
+    budget, at most `max_days` for this assignment; each day beyond that costs a penalty.
+    """
+
+    due: str | None = None
+    """Due date (ISO 8601 with offset); `batch grade --due` wins over it."""
+    budget_days: int = 0
+    """Late days each student has for the whole term (set in course.yaml only)."""
+    grace_minutes: float = 0.0
+    """Minutes after the due date that still count as on time."""
+    max_days: int | None = None
+    """Most budget days one assignment may use; null: no cap."""
+    penalty_per_day: float = 0.0
+    """Fraction of the earned score lost per late day not covered by the budget."""
+    penalty_schedule: tuple[float, ...] = ()
+    """Instead of `penalty_per_day`: the total fraction lost after 1, 2, 3, ... uncovered days
+    (the last value holds beyond the list), e.g. [0.1, 0.25, 0.5, 1.0]."""
+    group_charge: GroupCharge = GroupCharge.EACH
+    """`each` member of a group is charged, or only the `first` listed submitter."""
+
+    def penalty(self, days: int) -> float:
+        """Fraction of the earned score lost for `days` late days beyond the budget."""
+        if days <= 0:
+            return 0.0
+        if self.penalty_schedule:
+            return min(1.0, self.penalty_schedule[min(days, len(self.penalty_schedule)) - 1])
+        return min(1.0, self.penalty_per_day * days)
+
+
+COURSE_FILE = "course.yaml"
+LATE_KEYS = {"due", "budget_days", "grace_minutes", "max_days", "penalty_per_day",
+             "penalty_schedule", "group_charge"}
+
+
+def load_course_late(root: str | Path) -> dict[str, Any]:
+    """The `late:` defaults of `<root>/course.yaml` ({} when the file or the key is absent)."""
+    path = Path(root) / COURSE_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    _no_unknown(data, {"late"}, str(path))
+    late = data.get("late") or {}
+    if not isinstance(late, dict):
+        raise ConfigError(f"{path}: late must be a mapping, got {late!r}")
+    _no_unknown(late, LATE_KEYS - {"due"}, f"{path}: late")
+    return late
+
+
+def _late(course: dict[str, Any], data: Any, where: str) -> LatePolicy | None:
+    """The course defaults with the assignment's `late:` keys over them (None: neither)."""
+    if data is None and not course:
+        return None
+    if data is not None and not isinstance(data, dict):
+        raise ConfigError(f"{where}: late must be a mapping, got {data!r}")
+    own = data or {}
+    _no_unknown(own, LATE_KEYS - {"budget_days"}, f"{where}: late")
+    merged = {**course, **own}
+    key = f"{where}: late"
+
+    def number(name: str, whole: bool = False, upper: float | None = None) -> Any:
+        value = merged.get(name)
+        if value is None:
+            return None
+        ok = isinstance(value, int) if whole else isinstance(value, (int, float))
+        if isinstance(value, bool) or not ok or value < 0 or (upper is not None and value > upper):
+            kind = "a whole number >= 0" if whole else "a number >= 0"
+            raise ConfigError(f"{key}.{name} must be {kind}"
+                              + (f" and at most {upper:g}" if upper is not None else "")
+                              + f", got {value!r}")
+        return value
+
+    due = merged.get("due")
+    if due is not None:
+        from .policy import parse_time
+
+        if parse_time(due) is None:
+            raise ConfigError(f"{key}.due: {due!r} is not an ISO time such as "
+                              "2026-02-06T23:59:00-05:00")
+        due = parse_time(due).isoformat()
+    schedule = merged.get("penalty_schedule") or ()
+    if not isinstance(schedule, (list, tuple)):
+        raise ConfigError(f"{key}.penalty_schedule must be a list of fractions, got {schedule!r}")
+    for i, value in enumerate(schedule):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ConfigError(f"{key}.penalty_schedule[{i}] must be a fraction in 0..1, "
+                              f"got {value!r}")
+        if i and value < schedule[i - 1]:
+            raise ConfigError(f"{key}.penalty_schedule must not decrease (it is the total "
+                              f"fraction lost after 1, 2, ... days), got {list(schedule)}")
+    if schedule and merged.get("penalty_per_day"):
+        raise ConfigError(f"{key}: give penalty_per_day or penalty_schedule, not both")
+    return LatePolicy(
+        due=due, budget_days=number("budget_days", whole=True) or 0,
+        grace_minutes=float(number("grace_minutes") or 0.0),
+        max_days=number("max_days", whole=True),
+        penalty_per_day=float(number("penalty_per_day", upper=1) or 0.0),
+        penalty_schedule=tuple(float(v) for v in schedule),
+        group_charge=_enum(GroupCharge, merged.get("group_charge", "each"),
+                           f"{key}.group_charge"))
+
+
 @dataclass(frozen=True)
 class Requirements:
     """The optional `requirements:` key: what the Gradescope image installs for this grader.
@@ -221,6 +339,9 @@ class Assignment:
     requirements: Requirements = field(default_factory=Requirements)
     """What the grader's Gradescope image installs (`requirements:` key); numpy only when the
     YAML has none."""
+    late: LatePolicy | None = None
+    """Late days and penalties applied by `batch grade` (`late:` over course.yaml's); None when
+    neither has one."""
 
     @property
     def points(self) -> float:
@@ -425,7 +546,8 @@ def load_assignment(path: str | Path, root: str | Path | None = None) -> Assignm
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: expected a mapping at the top level")
     _no_unknown(data, {"name", "title", "seed", "solution", "suite", "submission", "limits",
-                       "torch_device", "policy", "components", "audit", "requirements"}, where)
+                       "torch_device", "policy", "components", "audit", "requirements", "late"},
+                where)
     root = Path(root) if root else path.parents[2]
     sub = _require(data, "submission", where)
     _no_unknown(sub, {"package", "files", "forbidden_imports", "provided"},
@@ -465,4 +587,5 @@ def load_assignment(path: str | Path, root: str | Path | None = None) -> Assignm
         source=path,
         audit=_audit(data.get("audit"), where, components),
         requirements=requirements,
+        late=_late(load_course_late(root), data.get("late"), where),
     )

@@ -50,10 +50,18 @@ def result(assignment: str):
         # results.json from the test cases, so the decision reaches it in ensure_results().
         from . import policy
 
-        res = policy.apply_policy(res, config, policy.read_metadata(root))
+        metadata = policy.read_metadata(root)
+        res = policy.apply_policy(res, config, metadata)
         _CACHE[assignment] = res
         _leave_staff_notes(root, res)
-        policy.save_decision(root / "source", res.extra.get("policy"))
+        decision = dict(res.extra.get("policy") or {})
+        from .late import gradescope_message
+
+        late = gradescope_message(config.late, metadata)  # lateness; batch grade charges it
+        if late:
+            decision["message"] = "\n".join(filter(None, (late, decision.get("message"))))
+            decision.setdefault("visible", True)
+        policy.save_decision(root / "source", decision or None)
     return _CACHE[assignment]
 
 

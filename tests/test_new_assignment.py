@@ -156,6 +156,7 @@ components:
 policy: {windows: [{start_days: 0}]}
 audit: {}
 requirements: {}
+late: {}
 """
 
 
@@ -167,7 +168,8 @@ def test_the_documented_defaults_are_the_loaders(tmp_path):
     loaded = {config.Assignment: a, config.SubmissionSpec: a.submission,
               config.Limits: a.limits, config.Requirements: a.requirements,
               config.Component: a.components[0], config.CheckSpec: a.components[0].checks[0],
-              config.PolicyWindow: a.policy[0], config.AuditSpec: a.audit}
+              config.PolicyWindow: a.policy[0], config.AuditSpec: a.audit,
+              config.LatePolicy: a.late}
     required = {"Assignment": {"name", "title", "seed", "solution", "suite", "submission",
                                "components"}, "SubmissionSpec": {"files"},
                 "Component": {"id", "title", "checks"}, "CheckSpec": {"title", "points"},
@@ -176,7 +178,7 @@ def test_the_documented_defaults_are_the_loaders(tmp_path):
         for key, _tp, default, _doc in schema_doc.rows(cls, skip):
             is_required = default == "**required**"
             assert is_required == (key in required.get(cls.__name__, set())), (cls, key)
-            if is_required or cls is config.Assignment and key in {"policy", "audit"}:
+            if is_required or cls is config.Assignment and key in {"policy", "audit", "late"}:
                 continue
             value = getattr(loaded[cls], key)
             value = value.value if hasattr(value, "value") else value
@@ -189,8 +191,8 @@ def test_the_documented_defaults_are_the_loaders(tmp_path):
                 assert value == config.Limits()
             elif default == "numpy only":
                 assert value == config.Requirements()
-    bare = config.load_assignment(_without(path, "policy", "audit"), tmp_path)
-    assert bare.policy == () and bare.audit is None
+    bare = config.load_assignment(_without(path, "policy", "audit", "late"), tmp_path)
+    assert bare.policy == () and bare.audit is None and bare.late is None
 
 
 def _without(path: Path, *keys: str) -> Path:

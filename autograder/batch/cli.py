@@ -82,11 +82,14 @@ def batch() -> None:
 @click.option("--gpu-fraction", type=click.FloatRange(min=0.01, max=1), default=None,
               help="GPU share per Ray task when the cluster has GPUs (default: GPUs / "
                    "workers, at most 1).")
+@click.option("--extensions", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="CSV of extensions (SID,assignment,new_due,reason; an empty "
+              "new_due revokes), kept in the store for later runs.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def grade(assignment: str, source: Path, store: Path, out: Path, workers: int | None,
           engine: str, timeout: float | None, force: bool, retry_failed: bool,
           release: str | None, due: str | None, ray_address: str | None,
-          gpu_fraction: float | None, quiet: bool) -> None:
+          gpu_fraction: float | None, extensions: Path | None, quiet: bool) -> None:
     """Grade every submission in SOURCE (export zip, export folder, or a folder of
     submissions) with ASSIGNMENT (a name or an assignment.yaml path).
 
@@ -104,6 +107,8 @@ def grade(assignment: str, source: Path, store: Path, out: Path, workers: int | 
         if value is not None and parse_time(value) is None:
             raise click.BadParameter(f"'{value}' is not an ISO time such as "
                                      "2026-01-05T09:00:00-08:00", param_hint=f"'{label}'")
+    if extensions is not None:
+        _import_extensions(config.name, extensions, store)
     if config.policy and release is None and due is None:
         click.echo("note: the assignment has a submission policy but neither --release nor "
                    "--due was given: the policy is not applied", err=True)
@@ -148,6 +153,13 @@ def grade(assignment: str, source: Path, store: Path, out: Path, workers: int | 
                f"{summary.graded} ({statuses}), skipped {summary.skipped} in "
                f"{summary.seconds:.1f} s; grader {summary.grader_hash[:12]}, run "
                f"{summary.run_id}")
+    if summary.late is not None:
+        decided = summary.late.decisions.values()
+        late = [d for d in decided if d.late]
+        click.echo(f"late days: due {summary.late.due or 'unknown'} (from "
+                   f"{summary.late.due_source}); {len(late)} of {len(decided)} students late, "
+                   f"{sum(d.days_charged for d in late)} days charged, "
+                   f"{sum(1 for d in late if d.penalty)} with a penalty")
     if summary.gradebook:
         click.echo(f"gradebook: {summary.gradebook}")
         click.echo(f"results:   {summary.gradebook.parent / 'results'}/<submission>/")
@@ -170,31 +182,101 @@ def diff(assignment: str, store: Path, old: str | None, new: str | None, html: P
 
     name, data = _report_data(store, assignment, old, new)
     print_diff(data, _console(), show_all=show_all)
+    _print_late_changes(store, name)
     if html:
         path = write_html(data, html, "diff.html", f"{name}: what changed")
         click.echo(f"html: {path}")
 
 
 @batch.command()
-@click.argument("assignment")
+@click.argument("assignment", required=False)
 @_store_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write report.html (+ histogram), and gradebook.csv and per-student results "
-                   "from the store, into this folder.")
+                   "from the store, into this folder (without ASSIGNMENT: late_days.csv).")
 @click.option("--hash", "grader", default=None, help="Grader hash (prefix); default: newest.")
-def report(assignment: str, store: Path, out: Path | None, grader: str | None) -> None:
-    """Pass rates per check, score summary and runs of ASSIGNMENT from the store."""
+def report(assignment: str | None, store: Path, out: Path | None, grader: str | None) -> None:
+    """Pass rates per check, score summary and runs of ASSIGNMENT from the store.
+
+    Without ASSIGNMENT: every student's late days across the term's assignments, in one table.
+    """
     from .outputs import write_all
     from .report import print_report, write_html
 
-    _, data = _report_data(store, assignment, None, grader)
+    if assignment is None:
+        _term_report(store, out)
+        return
+    name, data = _report_data(store, assignment, None, grader)
     print_report(data, _console())
     if out:
         path = write_html(data, out, "report.html")
         click.echo(f"html: {path}")
         config = load(assignment)
-        csv_path = write_all(config, list(data.new.values()), out)
+        csv_path = write_all(config, list(data.new.values()), out, _latest_late(store, name))
         click.echo(f"gradebook: {csv_path}")
+
+
+def _import_extensions(assignment: str, path: Path, store: Path) -> None:
+    from ..late import ExtensionError, read_extensions
+    from .store import Gradebook
+
+    try:
+        rows = read_extensions(path)
+    except ExtensionError as exc:
+        raise click.ClickException(str(exc)) from None
+    mine = [e for e in rows if e.assignment == assignment]
+    try:
+        with Gradebook(store) as book:
+            added = book.add_extensions(mine, str(path))
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    others = len(rows) - len(mine)
+    click.echo(f"extensions: {len(mine)} row(s) for {assignment} in {path.name}, {added} new or "
+               f"changed" + (f" ({others} for other assignments ignored)" if others else ""),
+               err=True)
+
+
+def _latest_late(store: Path, assignment: str) -> dict | None:
+    from .store import Gradebook
+
+    with Gradebook(store) as book:
+        runs = book.late_runs(assignment)
+        return book.late(runs[-1]["run_id"]) if runs else None
+
+
+def _print_late_changes(store: Path, assignment: str) -> None:
+    from .late_days import late_changes
+    from .report import print_late_changes
+    from .store import Gradebook
+
+    with Gradebook(store) as book:
+        changes, runs = late_changes(book, assignment)
+    print_late_changes(changes, runs, assignment, _console())
+
+
+def _term_report(store: Path, out: Path | None) -> None:
+    import csv
+
+    from .late_days import term_ledger
+    from .report import print_term, term_table
+    from .store import Gradebook
+
+    _need_store(store)
+    with Gradebook(store) as book:
+        ledger = term_ledger(book)
+    if not ledger.decisions:
+        raise click.ClickException(f"{store}: no late days recorded yet (assignments need a "
+                                   "late policy and a due date; see `batch grade --due`)")
+    print_term(ledger, _console())
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+        header, rows = term_table(ledger)
+        path = out / "late_days.csv"
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+        click.echo(f"late days: {path}")
 
 
 @batch.command()

@@ -131,6 +131,12 @@ def _history(raw: Any) -> tuple[dict[str, Any], ...]:
     return tuple(out)
 
 
+def _due(info: Any) -> dict[str, Any]:
+    """The assignment's due date when the export's metadata carries one (for late days)."""
+    due = _get(_get(info, "assignment"), "due_date", _get(info, "due_date"))
+    return {"due_date": _iso(due)} if due not in (None, "") else {}
+
+
 def safe_extract(archive: Path, dest: Path) -> Path:
     """Unpack a (trusted-format, untrusted-content) zip: no absolute paths, '..' or links."""
     try:
@@ -193,7 +199,8 @@ def _gradescope(meta_path: Path) -> Source:
         entries.append(Entry(
             key=str(key), path=folder, submitters=tuple(submitters),
             created_at=_iso(_get(info, "created_at")), score=_float(_get(info, "score")),
-            history=_history(_get(info, "history"))))
+            history=_history(_get(info, "history")),
+            extra=_due(info)))
     listed = {e.key for e in entries}
     for child in sorted(base.iterdir()):
         if child.is_dir() and child.name not in listed and child.name not in SKIP_PARTS:

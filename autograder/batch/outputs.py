@@ -6,8 +6,10 @@ row), importable into Gradescope or Canvas by SID or email:
     SID,Name,Email,Submission,Total Score,Max Points,Status,Visible,Graded Score,<component>...
 
 `Total Score` is what the student gets (overrides applied; the carried score when the
-submission policy hid the result), `Graded Score` what this grader gave (with overrides), one
-column per component. `results/<submission>/results.json` is Gradescope's format (what the
+submission policy hid the result; then the late penalty), `Graded Score` what this grader gave
+(with overrides), one column per component. With a late policy, the columns `Score Before
+Late, Due, Submitted, Late Days, Late Days Charged, Late Penalty, Late Days Left` follow, each
+member of a group with their own. `results/<submission>/results.json` is Gradescope's format (what the
 student would see, policy applied) and `feedback.txt` the readable report.
 """
 
@@ -21,6 +23,7 @@ from typing import Any
 
 from ..config import Assignment
 from ..engine.results import CheckResult, ComponentResult, SubmissionResult
+from ..late import LateDecision, apply_penalty
 from ..policy import apply_to_results
 from ..report import render_text, to_gradescope, write_results
 from .store import ResultRow
@@ -79,25 +82,41 @@ def folder_name(key: str) -> str:
     return SAFE.sub("_", key).strip("._") or "submission"
 
 
-def write_student(row: ResultRow, out: Path) -> Path:
-    """results.json (policy applied, what the student sees) and feedback.txt for one result."""
+def write_student(row: ResultRow, out: Path,
+                  late: dict[str, LateDecision] | None = None) -> Path:
+    """results.json (policy and late penalty applied, what the student sees) and feedback.txt
+    for one result."""
     result = with_overrides(row)
     folder = out / "results" / folder_name(row.submission_key)
     folder.mkdir(parents=True, exist_ok=True)
     doc = to_gradescope(result)
     doc = apply_to_results(doc, result.extra.get("policy"))
+    decisions = [late[m] for m in row.members if late and m in late]
+    lines = [_late_line(d, len(decisions) > 1) for d in decisions]
+    lines = [line for line in lines if line]
+    first = decisions[0] if decisions else None
+    if lines:
+        doc["output"] = "\n".join(lines) + ("\n" + doc["output"] if doc.get("output") else "")
+    if first is not None and first.penalty:
+        doc["score"] = apply_penalty(float(doc.get("score", row.reported)), first)
     doc.setdefault("extra_data", {})["batch"] = {
         "status": row.status, "grader_hash": row.grader_hash, "result_id": row.id,
         "graded_at": row.graded_at}
+    if decisions:
+        doc["extra_data"]["late"] = [d.as_dict() for d in decisions]
     write_results(doc, folder / "results.json")
+    total = apply_penalty(row.reported, first)
     head = [f"Student: {row.label}", f"Submission: {row.submission_key}",
-            f"Total: {row.reported:g} / {row.max_score:g}"
-            + ("" if row.visible else " (last visible score kept)")]
+            f"Total: {total:g} / {row.max_score:g}"
+            + ("" if row.visible else " (last visible score kept)")
+            + (f" (before the late penalty: {row.reported:g})" if total != row.reported
+               else "")]
     if row.status != "graded":
         head.append(f"Not graded: {row.reason}")
     policy = (result.extra.get("policy") or {}).get("message")
     if policy:
         head.append(policy)
+    head.extend(lines)
     if row.visible:
         body = render_text(result, staff=False)
     else:  # what the student sees: the message and the kept score, not the hidden result
@@ -108,11 +127,23 @@ def write_student(row: ResultRow, out: Path) -> Path:
     return folder
 
 
-def gradebook_rows(assignment: Assignment, rows: list[ResultRow]) -> tuple[list[str],
-                                                                             list[list[Any]]]:
+def _late_line(decision: LateDecision, named: bool) -> str:
+    text = decision.message()
+    return f"{decision.member}: {text}" if named and text else text
+
+
+LATE_COLUMNS = ["Score Before Late", "Due", "Submitted", "Late Days", "Late Days Charged",
+                "Late Penalty", "Late Days Left"]
+
+
+def gradebook_rows(assignment: Assignment, rows: list[ResultRow],
+                   late: dict[str, LateDecision] | None = None
+                   ) -> tuple[list[str], list[list[Any]]]:
     comps = [c.id for c in assignment.components]
     header = ["SID", "Name", "Email", "Submission", "Total Score", "Max Points", "Status",
               "Visible", "Graded Score", *comps, "Overrides", "Reason"]
+    if late is not None:
+        header += LATE_COLUMNS
     table = []
     for row in rows:
         per = {c: 0.0 for c in comps}
@@ -122,18 +153,26 @@ def gradebook_rows(assignment: Assignment, rows: list[ResultRow]) -> tuple[list[
         overrides = "; ".join(f"{c.key}={c.points:g} ({c.overridden['by']})"
                               for c in row.checks if c.overridden)
         people = row.submitters or ({"sid": "", "name": "", "email": ""},)
-        for person in people:
-            table.append([person.get("sid") or ("" if row.submitters else row.student_key),
-                          person.get("name", ""), person.get("email", ""), row.submission_key,
-                          f"{row.reported:g}", f"{row.max_score:g}", row.status,
-                          "yes" if row.visible else "no", f"{row.score:g}",
-                          *(f"{round(per[c], 6):g}" for c in comps), overrides, row.reason])
+        for person, member in zip(people, row.members, strict=False):
+            decision = late.get(member) if late else None
+            line = [person.get("sid") or ("" if row.submitters else row.student_key),
+                    person.get("name", ""), person.get("email", ""), row.submission_key,
+                    f"{apply_penalty(row.reported, decision):g}", f"{row.max_score:g}",
+                    row.status, "yes" if row.visible else "no", f"{row.score:g}",
+                    *(f"{round(per[c], 6):g}" for c in comps), overrides, row.reason]
+            if late is not None:
+                line += ([f"{row.reported:g}", decision.due or "", decision.created_at or "",
+                          decision.days_late, decision.days_charged, f"{decision.penalty:g}",
+                          decision.budget_left] if decision else
+                         [f"{row.reported:g}", "", "", "", "", "", ""])
+            table.append(line)
     table.sort(key=lambda r: (r[0], r[3]))
     return header, table
 
 
-def write_gradebook(assignment: Assignment, rows: list[ResultRow], path: Path) -> Path:
-    header, table = gradebook_rows(assignment, rows)
+def write_gradebook(assignment: Assignment, rows: list[ResultRow], path: Path,
+                    late: dict[str, LateDecision] | None = None) -> Path:
+    header, table = gradebook_rows(assignment, rows, late)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".csv.tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as f:
@@ -144,8 +183,10 @@ def write_gradebook(assignment: Assignment, rows: list[ResultRow], path: Path) -
     return path
 
 
-def write_all(assignment: Assignment, rows: list[ResultRow], out: Path) -> Path:
+def write_all(assignment: Assignment, rows: list[ResultRow], out: Path,
+              late: dict[str, LateDecision] | None = None) -> Path:
+    """Each student's results and feedback, then gradebook.csv (late days applied if given)."""
     out.mkdir(parents=True, exist_ok=True)
     for row in rows:
-        write_student(row, out)
-    return write_gradebook(assignment, rows, out / "gradebook.csv")
+        write_student(row, out, late)
+    return write_gradebook(assignment, rows, out / "gradebook.csv", late)

@@ -309,3 +309,61 @@ def write_html(data: ReportData, out: Path, name: str = "report.html",
     path = out / name
     path.write_text(html, encoding="utf-8")
     return path
+
+
+# -- late days ---------------------------------------------------------------------------------
+def print_late_changes(changes: list, runs: tuple[int, int] | None, assignment: str,
+                       console) -> None:
+    """Who changed between the last two late-day runs of an assignment (late_days.LateChange)."""
+    from rich.table import Table
+
+    if runs is None:
+        return
+    if not changes:
+        console.print(f"{assignment}: late days unchanged between runs {runs[0]} and {runs[1]}")
+        return
+    table = Table(title=f"{assignment}: late days that changed (run {runs[0]} → {runs[1]})")
+    for col in ("student", "late days", "charged", "penalty", "why"):
+        table.add_column(col)
+
+    def cell(decision, attr: str, fmt: str = "{}") -> str:
+        return "—" if decision is None else fmt.format(getattr(decision, attr))
+
+    for change in changes:
+        old, new = change.old, change.new
+        table.add_row(change.member,
+                      f"{cell(old, 'days_late')} → {cell(new, 'days_late')}",
+                      f"{cell(old, 'days_charged')} → {cell(new, 'days_charged')}",
+                      f"{cell(old, 'penalty', '{:.0%}')} → {cell(new, 'penalty', '{:.0%}')}",
+                      change.why())
+    console.print(table)
+
+
+def term_table(ledger) -> tuple[list[str], list[list[Any]]]:
+    """One row per student: days charged per assignment (due-date order), used, left, and the
+    assignments with a penalty."""
+    header = ["Student", *ledger.order, "Used", "Left", "Penalized"]
+    rows = []
+    for member in ledger.students():
+        cells: list[Any] = [member]
+        penalized = []
+        for name in ledger.order:
+            decision = ledger.decisions.get((name, member))
+            cells.append("" if decision is None else decision.days_charged)
+            if decision is not None and decision.penalty:
+                penalized.append(f"{name} −{decision.penalty:.0%}")
+        used = ledger.used(member)
+        rows.append([*cells, used, ledger.budget - used, "; ".join(penalized)])
+    return header, rows
+
+
+def print_term(ledger, console) -> None:
+    from rich.table import Table
+
+    header, rows = term_table(ledger)
+    table = Table(title=f"Late days per student (term budget {ledger.budget})")
+    for col in header:
+        table.add_column(col, justify="left" if col in ("Student", "Penalized") else "right")
+    for row in rows:
+        table.add_row(*(str(c) for c in row))
+    console.print(table)

@@ -3,9 +3,10 @@
 Flow: read the export; compute the grader hash; register the submissions (content hashes) in
 the store; skip those already graded by this hash (a resumed or repeated batch); grade the rest
 on the local process pool (default) or Ray; apply the submission policy with each submission's
-metadata; record each result as it arrives (one transaction each); then write the gradebook
-CSV and each student's results.json and feedback.txt from the store, so a resumed batch writes
-complete outputs.
+metadata; record each result as it arrives (one transaction each); decide and record the
+late days of the counted submissions (every run, so a moved due date takes effect without a
+regrade); then write the gradebook CSV and each student's results.json and feedback.txt from
+the store, so a resumed batch writes complete outputs.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ..config import Assignment
 from ..policy import apply_policy, reported_score
 from .export import Entry, Source, content_hash, load_source
 from .fingerprint import grader_hash, grader_version
+from .late_days import apply_late
 from .outputs import result_from_dict, write_all, zero_result
 from .pool import LocalPool, Outcome, Task
 from .store import Gradebook, _alive
@@ -46,6 +48,8 @@ class BatchSummary:
     gradebook: Path | None = None
     warnings: list[str] = field(default_factory=list)
     source_kind: str = ""
+    late: Any = None
+    """late_days.LateRun: the late days this run decided (None without a late policy)."""
 
 
 def default_timeout(assignment: Assignment) -> float:
@@ -161,9 +165,16 @@ def grade_batch(assignment: Assignment, source: Path, store: Path | str, out: Pa
             status = "finished"
         finally:
             book.finish_run(run_id, status)
+        rows = list(book.latest(assignment.name, ghash, list(sub_ids.values())).values())
+        export_dues = {e.extra.get("due_date") for e in src.entries} - {None}
+        late = apply_late(book, assignment, run_id, rows, due,
+                          next(iter(export_dues)) if len(export_dues) == 1 else None)
+        if late is not None:
+            summary.late = late
+            summary.warnings.extend(late.warnings)
         if out is not None:
-            rows = list(book.latest(assignment.name, ghash, list(sub_ids.values())).values())
-            summary.gradebook = write_all(assignment, rows, Path(out))
+            summary.gradebook = write_all(assignment, rows, Path(out),
+                                          late.decisions if late else None)
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -6,7 +6,9 @@ what the student's code printed and the staff notes. "Done" means: this submissi
 was graded by this grader hash, so a killed batch resumes where it stopped and a regrade after
 a test fix (a new hash) regrades everything while keeping the old results for `batch diff`.
 Manual overrides live in their own table and are applied when results are read, so they
-survive regrades.
+survive regrades. Late days are recorded per run (`late_runs`: the due date and rules used;
+`late`: each student's decision), so a moved due date or a new extension (`extensions`,
+append-only) shows up as a difference between two runs even when no result was regraded.
 
 Several processes may use one store at once: WAL journal, a busy timeout, and every write in
 a short `BEGIN IMMEDIATE` transaction (one per result, so a kill loses at most the results in
@@ -106,6 +108,34 @@ CREATE TABLE IF NOT EXISTS claims (
     claimed_at REAL NOT NULL,
     PRIMARY KEY (submission_id, grader_hash)
 );
+CREATE TABLE IF NOT EXISTS extensions (
+    id INTEGER PRIMARY KEY,
+    assignment TEXT NOT NULL,
+    sid TEXT NOT NULL,
+    new_due TEXT,
+    reason TEXT NOT NULL,
+    source TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS late_runs (
+    run_id INTEGER PRIMARY KEY REFERENCES runs (id),
+    assignment TEXT NOT NULL,
+    due TEXT,
+    due_source TEXT NOT NULL,
+    policy TEXT NOT NULL,
+    budget INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS late (
+    run_id INTEGER NOT NULL REFERENCES late_runs (run_id),
+    submission_id INTEGER REFERENCES submissions (id),
+    member TEXT NOT NULL,
+    grp TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    days_charged INTEGER NOT NULL,
+    penalty REAL NOT NULL,
+    PRIMARY KEY (run_id, member)
+);
 CREATE TABLE IF NOT EXISTS overrides (
     id INTEGER PRIMARY KEY,
     assignment TEXT NOT NULL,
@@ -167,12 +197,20 @@ class ResultRow:
     graded_at: str
     submitters: tuple[dict[str, str], ...] = ()
     result: dict[str, Any] = field(default_factory=dict)
+    created_at: str | None = None
+    """When the student submitted (the export's metadata), for late days."""
 
     def check(self, key: str) -> CheckRow | None:
         for chk in self.checks:
             if chk.key == key:
                 return chk
         return None
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        """Who the submission belongs to (SID, else email, else name): whose late days pay."""
+        return tuple(p.get("sid") or p.get("email") or p.get("name") or self.student_key
+                     for p in self.submitters) or (self.student_key,)
 
     @property
     def label(self) -> str:
@@ -387,7 +425,7 @@ class Gradebook:
         With `submission_ids`, only those submissions (e.g. the current export) count.
         """
         rows = self.db.execute(
-            "SELECT x.*, s.key AS submission_key, s.student_key FROM results x "
+            "SELECT x.*, s.key AS submission_key, s.student_key, s.created_at FROM results x "
             "JOIN submissions s ON s.id = x.submission_id "
             "WHERE s.assignment = ? AND x.grader_hash = ? ORDER BY x.id",
             (assignment, grader_hash)).fetchall()
@@ -420,7 +458,7 @@ class Gradebook:
             score=score, raw_score=row["score"], reported=reported,
             max_score=row["max_score"], visible=visible, checks=tuple(checks),
             graded_at=row["graded_at"], submitters=self.submitters(row["submission_id"]),
-            result=json.loads(row["result_json"]))
+            result=json.loads(row["result_json"]), created_at=row["created_at"])
 
     def results_for(self, submission_id: int, grader_hash: str) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM results WHERE submission_id = ? AND "
@@ -466,6 +504,73 @@ class Gradebook:
     def override_history(self, assignment: str) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM overrides WHERE assignment = ? ORDER BY id",
                                (assignment,)).fetchall()
+
+    # -- late days -----------------------------------------------------------------------------
+    def add_extensions(self, extensions: list[Any], source: str) -> int:
+        """Record extensions (late.Extension) that differ from the current ones; how many."""
+        added = 0
+        with self.transaction() as db:
+            for ext in extensions:
+                row = db.execute("SELECT new_due, reason FROM extensions WHERE assignment = ? "
+                                 "AND sid = ? ORDER BY id DESC LIMIT 1",
+                                 (ext.assignment, ext.sid)).fetchone()
+                if row is not None and (row["new_due"], row["reason"]) == (ext.new_due,
+                                                                            ext.reason):
+                    continue
+                if row is None and ext.new_due is None:
+                    continue
+                db.execute("INSERT INTO extensions (assignment, sid, new_due, reason, source, "
+                           "created_at) VALUES (?,?,?,?,?,?)",
+                           (ext.assignment, ext.sid, ext.new_due, ext.reason, source, now()))
+                added += 1
+        return added
+
+    def extensions(self, assignment: str) -> dict[str, Any]:
+        """The current extension per SID of `assignment` (late.Extension; revoked ones gone)."""
+        from ..late import Extension
+
+        out: dict[str, Any] = {}
+        for row in self.db.execute("SELECT * FROM extensions WHERE assignment = ? ORDER BY id",
+                                   (assignment,)):
+            if row["new_due"] is None:
+                out.pop(row["sid"], None)
+            else:
+                out[row["sid"]] = Extension(row["sid"], assignment, row["new_due"],
+                                            row["reason"], row["source"])
+        return out
+
+    def record_late(self, run_id: int, assignment: str, due: str | None, due_source: str,
+                    policy: dict[str, Any], budget: int,
+                    decisions: list[tuple[int | None, tuple[str, ...], Any]]) -> None:
+        """The late decisions (late.LateDecision) of one run, with the rules they used."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO late_runs VALUES (?,?,?,?,?,?,?)",
+                       (run_id, assignment, due, due_source, json.dumps(policy), budget, now()))
+            db.execute("DELETE FROM late WHERE run_id = ?", (run_id,))
+            db.executemany("INSERT INTO late VALUES (?,?,?,?,?,?,?)",
+                           [(run_id, sub_id, d.member, json.dumps(list(group)),
+                             json.dumps(d.as_dict()), d.days_charged, d.penalty)
+                            for sub_id, group, d in decisions])
+
+    def late_runs(self, assignment: str | None = None) -> list[sqlite3.Row]:
+        """Runs that recorded late days, oldest first."""
+        sql, args = "SELECT * FROM late_runs", ()
+        if assignment:
+            sql, args = sql + " WHERE assignment = ?", (assignment,)
+        return self.db.execute(sql + " ORDER BY run_id", args).fetchall()
+
+    def late(self, run_id: int) -> dict[str, Any]:
+        """member -> late.LateDecision recorded by one run."""
+        from ..late import LateDecision
+
+        return {row["member"]: LateDecision(**json.loads(row["decision"]))
+                for row in self.db.execute("SELECT * FROM late WHERE run_id = ? ORDER BY member",
+                                           (run_id,))}
+
+    def late_groups(self, run_id: int) -> dict[str, tuple[str, ...]]:
+        return {row["member"]: tuple(json.loads(row["grp"]))
+                for row in self.db.execute("SELECT member, grp FROM late WHERE run_id = ?",
+                                           (run_id,))}
 
     def integrity(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])

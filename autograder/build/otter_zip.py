@@ -26,7 +26,7 @@ from types import SimpleNamespace
 
 import jinja2
 
-from ..config import Assignment
+from ..config import COURSE_FILE, Assignment
 from .requirements import BASE, check_requirements, requirement_lines
 
 TEMPLATES = jinja2.Environment(
@@ -106,6 +106,9 @@ def _payload(assignment: Assignment) -> list[tuple[Path, str]]:
     files.append((assignment.source, f"ag/assignments/{assignment.name}/assignment.yaml"))
     for rel in assignment.submission.provided:  # given files, beside the YAML as in the handout
         files.append((assignment.source.parent / rel, f"ag/assignments/{assignment.name}/{rel}"))
+    course = assignment.root / COURSE_FILE  # late-day rules: Gradescope reports lateness
+    if course.is_file():
+        files.append((course, f"ag/{COURSE_FILE}"))
     return files
 
 

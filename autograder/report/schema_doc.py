@@ -33,6 +33,7 @@ SECTIONS: tuple[tuple[str, type, frozenset[str]], ...] = (
      frozenset({"id"})),
     ("`policy: {windows: [...]}` (optional; each window)", config.PolicyWindow, frozenset()),
     ("`audit:` (optional)", config.AuditSpec, frozenset()),
+    ("`late:` (optional; defaults from course.yaml's `late:`)", config.LatePolicy, frozenset()),
 )
 """(heading, dataclass, fields that are not YAML keys) per generated table."""
 
@@ -66,6 +67,7 @@ LOADER_DEFAULTS = {
     "Assignment.limits": "all defaults",
     "Assignment.torch_device": "`auto`",
     "Assignment.policy": "none",
+    "Assignment.late": "course.yaml's `late:`, else none",
     "Assignment.audit": "none (no audit)",
     "Assignment.requirements": "numpy only",
     "SubmissionSpec.package": "null",
