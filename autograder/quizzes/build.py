@@ -127,13 +127,23 @@ def grade_quiz(quiz: Quiz, responses_path: Path, out: Path, previous: Path | Non
                thresholds: Thresholds = Thresholds()) -> GradeSummary:
     """Gradebook, item analysis and (with `previous`) the students whose totals changed."""
     responses = read_responses(responses_path)
-    old_scores = read_gradebook(previous) if previous is not None else None
     cache = RenderCache()
     memo: GradeMemo = {}
     graded: list[tuple[StudentQuiz, QuizResult]] = []
     for submission in responses.submissions:
         sq = student_quiz(quiz, submission.student_id, cache)
         graded.append((sq, grade_student_quiz(sq, submission.answers, memo)))
+    return write_grading(quiz, graded, out, responses.problems, previous, thresholds)
+
+
+def write_grading(quiz: Quiz, graded: list[tuple[StudentQuiz, QuizResult]], out: Path,
+                  problems: tuple[str, ...] = (), previous: Path | None = None,
+                  thresholds: Thresholds = Thresholds(),
+                  extra: dict[str, Path] | None = None) -> GradeSummary:
+    """gradebook.csv, item_analysis.csv/.md, results.jsonl, and regrade_changes.csv (with
+    `previous`) and problems.txt (when any) for graded quizzes, however the answers arrived
+    (`extra`: more files the caller wrote, listed in the summary)."""
+    old_scores = read_gradebook(previous) if previous is not None else None
     results = tuple(result for _, result in graded)
     items = item_analysis(graded, thresholds)
     out.mkdir(parents=True, exist_ok=True)
@@ -143,8 +153,8 @@ def grade_quiz(quiz: Quiz, responses_path: Path, out: Path, previous: Path | Non
     write_item_analysis_csv(paths["item_analysis.csv"], items)
     paths["item_analysis.md"].write_text(item_analysis_markdown(items), encoding="utf-8")
     paths["results.jsonl"].write_text(results_jsonl(results), encoding="utf-8")
-    problems = responses.problems + tuple(f"{r.student_id}: {p}" for r in results
-                                          for p in r.problems)
+    paths.update(extra or {})
+    problems = problems + tuple(f"{r.student_id}: {p}" for r in results for p in r.problems)
     changes = None
     if old_scores is not None:
         changes = diff_scores(old_scores, {r.student_id: r.score for r in results})

@@ -18,6 +18,7 @@ from .errors import QuizError, RosterError, UnknownQuizError
 from .library import (DEFAULT_BUILD, DEFAULT_ROOT, DEMO_ROSTER, Quiz, load_definitions,
                       load_library, load_quiz)
 from .lint import LINT_SEEDS_DEFAULT, find_notes_dir, lint_library
+from .lms_responses import ATTEMPT_RULES, grade_lms, read_lms
 from .render import read_roster
 from .validate import CHECK_SEEDS_DEFAULT, check_library
 
@@ -73,8 +74,25 @@ def render(name: str, roster: Path, out: Path, seed: int | None, root: Path) -> 
 
 @quiz.command()
 @click.argument("name")
-@click.option("--responses", required=True, type=click.Path(exists=True, path_type=Path),
+@click.option("--responses", type=click.Path(exists=True, path_type=Path),
               help="Responses CSV (student_id,q1,q2,...) or a folder of <id>.yaml files.")
+@click.option("--canvas", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Canvas classic-quiz 'Student Analysis' CSV of the quiz imported from our "
+                   "QTI export.")
+@click.option("--moodle", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Moodle quiz 'Responses' report download (CSV) of the quiz built from our "
+                   "Moodle XML export.")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="With --canvas/--moodle: the roster the export was rendered for (it "
+                   f"decides the variants) [default: ROOT/rosters/{DEMO_ROSTER}].")
+@click.option("--attempts", type=click.Choice(ATTEMPT_RULES), default="highest",
+              show_default=True,
+              help="With --canvas/--moodle: which attempt counts when a student has several "
+                   "(highest by our grading, ties to the later one).")
+@click.option("--id-column", default=None,
+              help="With --canvas/--moodle: report column holding the student id [default: "
+                   "Canvas sis_id, else id; Moodle 'ID number', 'Username' or 'Email "
+                   "address'].")
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (created if needed).")
 @click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -85,17 +103,40 @@ def render(name: str, roster: Path, out: Path, seed: int | None, root: Path) -> 
                    "answers.")
 @_seed_option
 @_root_option
-def grade(name: str, responses: Path, out: Path, previous: Path | None, min_students: int,
-          seed: int | None, root: Path) -> None:
+def grade(name: str, responses: Path | None, canvas: Path | None, moodle: Path | None,
+          roster: Path | None, attempts: str, id_column: str | None, out: Path,
+          previous: Path | None, min_students: int, seed: int | None, root: Path) -> None:
     """Grade responses to quiz NAME: gradebook, item analysis and regrade changes.
+
+    Give exactly one of --responses (our answers CSV or files), --canvas or --moodle (the
+    LMS's own export of the quiz taken there; its questions are mapped back to our variants
+    by text, which needs the roster and seed the export was rendered with).
 
     Each item-analysis flag names the question's bank file and line (and the option's line
     for a distractor) with a suggested fix."""
+    given = [o for o, v in (("--responses", responses), ("--canvas", canvas),
+                            ("--moodle", moodle)) if v is not None]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of --responses, --canvas or --moodle"
+                               + (f" (got {', '.join(given)})" if given else ""))
+    lms_only = [o for o, v in (("--roster", roster), ("--id-column", id_column)) if v]
+    if responses is not None and lms_only:
+        raise click.UsageError(f"{', '.join(lms_only)} only apply to --canvas or --moodle")
     loaded = _load(name, root, seed)
     thresholds = Thresholds(min_students=min_students,
                             min_for_unused_distractor=min_students)
     try:
-        summary = grade_quiz(loaded, responses, out, previous, thresholds)
+        if responses is not None:
+            summary = grade_quiz(loaded, responses, out, previous, thresholds)
+        else:
+            roster_path = roster or loaded.library.paths.rosters_dir / DEMO_ROSTER
+            try:
+                students = read_roster(roster_path)
+            except RosterError as error:
+                raise click.BadParameter(str(error), param_hint="'--roster'") from None
+            lms, path = ("canvas", canvas) if canvas is not None else ("moodle", moodle)
+            read = read_lms(lms, path, loaded, students, id_column)
+            summary = grade_lms(loaded, read, out, previous, thresholds, attempts)
     except QuizError as error:
         raise click.ClickException(str(error)) from None
     results = summary.results
