@@ -140,6 +140,16 @@ def new(name: str, use_torch: bool, root: Path | None) -> None:
         raise click.BadParameter(str(exc), param_hint="'NAME'") from None
 
 
+@main.command()
+@click.argument("assignment")
+def show(assignment: str) -> None:
+    """List ASSIGNMENT's pieces: YAML, skeleton, reference, public tests, hidden suite, bug
+    corpus, independent implementations, handout, Gradescope zip, audit report."""
+    from .report.show import render
+
+    click.echo(render(_load(assignment)))
+
+
 @main.command(name="results-check")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def results_check(path: Path) -> None:

@@ -41,3 +41,21 @@ def test_loose_files_are_graded_and_results_written(paths, tmp_path):
 def test_two_folders_are_refused(paths):
     result = invoke("grade", "backprop", paths.handout("backprop"), paths.handout("beras"))
     assert result.exit_code == 2 and "is a folder: give one folder, one zip" in result.output
+
+
+def test_show_lists_every_piece_of_an_assignment():
+    from click.testing import CliRunner
+
+    from autograder.cli import main
+
+    result = CliRunner().invoke(main, ["show", "backprop"])
+    assert result.exit_code == 0, result.output
+    for piece in ("YAML (source of truth)", "reference solution", "public tests",
+                  "hidden suite", "bug corpus", "independent implementations",
+                  "student handout", "Gradescope zip"):
+        assert piece in result.output
+    assert "assignments/backprop/assignment.yaml" in result.output
+    assert "autograder/suites/backprop" in result.output
+    assert "loops, vectorized" in result.output
+    bad = CliRunner().invoke(main, ["show", "nope"])
+    assert bad.exit_code == 2 and "is not one of" in bad.output
