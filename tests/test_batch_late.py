@@ -20,7 +20,6 @@ from click.testing import CliRunner
 
 from autograder.batch.cli import batch
 from autograder.batch.late_days import late_changes, term_ledger
-from autograder.batch.outputs import result_from_dict  # noqa: F401  (result format used below)
 from autograder.batch.pool import Outcome
 from autograder.batch.runner import grade_batch
 from autograder.batch.store import Gradebook

@@ -99,6 +99,7 @@ def grade(assignment: str, source: Path, store: Path, out: Path, workers: int | 
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                                TimeElapsedColumn, TimeRemainingColumn)
 
+    from ..engine.results import SubmissionResult
     from ..policy import parse_time
     from .runner import grade_batch
 
@@ -129,8 +130,8 @@ def grade(assignment: str, source: Path, store: Path, out: Path, workers: int | 
         if outcome.status != "graded" and outcome.status != "skipped":
             console.print(f"[yellow]{entry.key}: {outcome.status}: {outcome.reason}[/]")
         if state["task"] is not None:
-            score = (sum(c["points"] for comp in outcome.result["components"]
-                         for c in comp["checks"]) if outcome.result else 0)
+            score = (SubmissionResult.from_dict(outcome.result).score if outcome.result
+                     else 0)
             progress.update(state["task"], advance=1,
                             last=f"{entry.key}: {outcome.status} {score:g}")
 

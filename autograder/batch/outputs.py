@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,17 +28,6 @@ from ..report import render_text, to_gradescope, write_results
 from .store import ResultRow
 
 SAFE = re.compile(r"[^A-Za-z0-9._@+-]+")
-
-
-def result_from_dict(data: dict[str, Any]) -> SubmissionResult:
-    comps = tuple(
-        ComponentResult(c["id"], c["title"], c["visibility"],
-                        tuple(CheckResult(**k) for k in c["checks"]))
-        for c in data.get("components") or [])
-    fields = {k: v for k, v in data.items() if k != "components"}
-    for key in ("messages", "staff_notes"):
-        fields[key] = tuple(fields.get(key) or ())
-    return SubmissionResult(components=comps, **fields)
 
 
 def zero_result(assignment: Assignment, reason: str, staff: str = "") -> SubmissionResult:
@@ -56,28 +44,6 @@ def zero_result(assignment: Assignment, reason: str, staff: str = "") -> Submiss
                             staff_notes=notes)
 
 
-def with_overrides(row: ResultRow) -> SubmissionResult:
-    """The stored result with the TA overrides applied to its checks (noted for staff)."""
-    result = result_from_dict(row.result)
-    notes, messages, comps = [], [], []
-    for comp in result.components:
-        checks = []
-        for chk in comp.checks:
-            stored = row.check(chk.key)
-            if stored is not None and stored.overridden:
-                ov = stored.overridden
-                notes.append(f"override {chk.key}: {chk.points:g} -> {stored.points:g} by "
-                             f"{ov['by']} ({ov['created_at']}): {ov['why']}")
-                messages.append(f"Score adjusted by the course staff: {chk.title}: "
-                                f"{chk.points:g} -> {stored.points:g} ({ov['why']})")
-                chk = replace(chk, points=stored.points,
-                              message=chk.message if stored.points < chk.max_points else "")
-            checks.append(chk)
-        comps.append(replace(comp, checks=tuple(checks)))
-    return replace(result, components=tuple(comps), messages=result.messages + tuple(messages),
-                   staff_notes=result.staff_notes + tuple(notes))
-
-
 def folder_name(key: str) -> str:
     return SAFE.sub("_", key).strip("._") or "submission"
 
@@ -86,7 +52,7 @@ def write_student(row: ResultRow, out: Path,
                   late: dict[str, LateDecision] | None = None) -> Path:
     """results.json (policy and late penalty applied, what the student sees) and feedback.txt
     for one result."""
-    result = with_overrides(row)
+    result = row.final
     folder = out / "results" / folder_name(row.submission_key)
     folder.mkdir(parents=True, exist_ok=True)
     doc = to_gradescope(result)

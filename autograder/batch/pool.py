@@ -45,7 +45,7 @@ class Outcome:
     status: str
     """'graded'; 'timeout', 'worker_died' or 'error' (no `result`); 'skipped' (done before)."""
     result: dict[str, Any] | None = None
-    """SubmissionResult as a dict (dataclasses.asdict)."""
+    """SubmissionResult.to_dict() (from_dict gives the typed record back)."""
     reason: str = ""
     seconds: float = 0.0
     """Wall time the pool spent on this task (including the worker's overhead)."""
@@ -79,8 +79,6 @@ def load_assignment_cached(yaml_path: str, root: str):
 
 def grade_payload(yaml_path: str, root: str, submission: str) -> dict[str, Any]:
     """Grade one submission: {'ok': True, 'result': dict} or {'ok': False, 'reason': str}."""
-    from dataclasses import asdict
-
     from ..engine import grade
 
     try:
@@ -90,7 +88,7 @@ def grade_payload(yaml_path: str, root: str, submission: str) -> dict[str, Any]:
         tb = traceback.format_exc(limit=8)
         return {"ok": False, "reason": f"the grader failed on this submission "
                 f"({type(exc).__name__}: {exc})", "traceback": tb}
-    return {"ok": True, "result": asdict(result)}
+    return {"ok": True, "result": result.to_dict()}
 
 
 def _die_with_parent() -> None:

@@ -18,16 +18,17 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..config import Assignment
+from ..engine.results import SubmissionResult
 from ..policy import apply_policy, reported_score
 from .export import Entry, Source, content_hash, load_source
 from .fingerprint import grader_hash, grader_version
 from .late_days import apply_late
-from .outputs import result_from_dict, write_all, zero_result
+from .outputs import write_all, zero_result
 from .pool import LocalPool, Outcome, Task
 from .store import Gradebook, _alive
 
@@ -197,14 +198,14 @@ def _record(book: Gradebook, assignment: Assignment, run_id: int, submission_id:
             ghash: str, outcome: Outcome, entry: Entry, release: str | None,
             due: str | None) -> None:
     if outcome.status == "graded" and outcome.result is not None:
-        result = result_from_dict(outcome.result)
+        result = SubmissionResult.from_dict(outcome.result)
         reason = ""
     else:
         reason = outcome.reason or outcome.status
         result = zero_result(assignment, reason, outcome.detail)
     result = apply_policy(result, assignment, _metadata(entry, release, due))
     book.record(run_id, submission_id, ghash, status=outcome.status, reason=reason,
-                result=asdict(result), reported=reported_score(result))
+                result=result, reported=reported_score(result))
 
 
 def _claimed_elsewhere(book: Gradebook, submission_id: int, ghash: str, run_id: int,

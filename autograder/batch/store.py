@@ -29,6 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..engine.results import SubmissionResult
 from .export import Entry
 
 SCHEMA_VERSION = "1"
@@ -197,6 +198,10 @@ class ResultRow:
     graded_at: str
     submitters: tuple[dict[str, str], ...] = ()
     result: dict[str, Any] = field(default_factory=dict)
+    """The grader's result as stored (SubmissionResult.to_dict)."""
+    final: SubmissionResult | None = None
+    """The same with the TA overrides applied to its checks (noted for staff and student):
+    what the gradebook, results.json and feedback are written from."""
     created_at: str | None = None
     """When the student submitted (the export's metadata), for late days."""
 
@@ -395,11 +400,14 @@ class Gradebook:
 
     # -- results -----------------------------------------------------------------------------
     def record(self, run_id: int, submission_id: int, grader_hash: str, *, status: str,
-               reason: str, result: dict[str, Any], reported: float) -> int:
-        """Add one result (SubmissionResult as a dict) with its checks, atomically."""
-        comps = result.get("components") or []
-        score = sum(c["points"] for comp in comps for c in comp["checks"])
-        max_score = sum(c["max_points"] for comp in comps for c in comp["checks"])
+               reason: str, result: SubmissionResult | dict[str, Any],
+               reported: float) -> int:
+        """Add one result with its checks, atomically."""
+        typed = result if isinstance(result, SubmissionResult) else \
+            SubmissionResult.from_dict(result)
+        result = typed.to_dict()
+        comps = result["components"]
+        score, max_score = typed.score, typed.max_score
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO results (run_id, submission_id, grader_hash, status, reason, score, "
@@ -439,26 +447,19 @@ class Gradebook:
         return {key: self._row(row, overrides) for key, row in sorted(picked.items())}
 
     def _row(self, row: sqlite3.Row, overrides: dict[tuple[str, str], dict]) -> ResultRow:
-        checks = []
-        for c in self.db.execute("SELECT * FROM checks WHERE result_id = ? ORDER BY rowid",
-                                 (row["id"],)).fetchall():
-            ov = overrides.get((row["student_key"], c["key"]))
-            points = c["points"]
-            if ov is not None and ov["points"] is not None:
-                points = max(0.0, min(float(ov["points"]), c["max_points"]))
-            checks.append(CheckRow(c["key"], c["component"], c["title"], points,
-                                   c["max_points"], c["message"], ov))
-        score = round(sum(c.points for c in checks), 6)
+        stored = json.loads(row["result_json"])
+        final, checks = apply_overrides(SubmissionResult.from_dict(stored),
+                                        lambda key: overrides.get((row["student_key"], key)))
         visible = bool(row["visible"])
-        reported = row["reported"] if not visible else score
+        reported = row["reported"] if not visible else final.score
         return ResultRow(
             id=row["id"], run_id=row["run_id"], submission_id=row["submission_id"],
             submission_key=row["submission_key"], student_key=row["student_key"],
             grader_hash=row["grader_hash"], status=row["status"], reason=row["reason"],
-            score=score, raw_score=row["score"], reported=reported,
-            max_score=row["max_score"], visible=visible, checks=tuple(checks),
+            score=final.score, raw_score=row["score"], reported=reported,
+            max_score=row["max_score"], visible=visible, checks=checks,
             graded_at=row["graded_at"], submitters=self.submitters(row["submission_id"]),
-            result=json.loads(row["result_json"]), created_at=row["created_at"])
+            result=stored, final=final, created_at=row["created_at"])
 
     def results_for(self, submission_id: int, grader_hash: str) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM results WHERE submission_id = ? AND "
@@ -574,6 +575,38 @@ class Gradebook:
 
     def integrity(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def apply_overrides(result: SubmissionResult, override_of) -> tuple[SubmissionResult,
+                                                                   tuple[CheckRow, ...]]:
+    """The result with TA overrides applied (`override_of(check key)` -> the override or
+    None), each noted for staff and, with its reason, for the student; and its check rows.
+    The one place overrides change points."""
+    from dataclasses import replace
+
+    notes, messages, comps, rows = [], [], [], []
+    for comp in result.components:
+        checks = []
+        for chk in comp.checks:
+            ov = override_of(chk.key)
+            if ov is not None and ov.get("points") is not None:
+                points = max(0.0, min(float(ov["points"]), chk.max_points))
+                notes.append(f"override {chk.key}: {chk.points:g} -> {points:g} by "
+                             f"{ov['by']} ({ov['created_at']}): {ov['why']}")
+                messages.append(f"Score adjusted by the course staff: {chk.title}: "
+                                f"{chk.points:g} -> {points:g} ({ov['why']})")
+                chk = replace(chk, points=points,
+                              message=chk.message if points < chk.max_points else "")
+            else:
+                ov = None
+            checks.append(chk)
+            rows.append(CheckRow(chk.key, comp.id, chk.title, chk.points, chk.max_points,
+                                 chk.message, ov))
+        comps.append(replace(comp, checks=tuple(checks)))
+    if not notes:
+        return result, tuple(rows)
+    return replace(result, components=tuple(comps), messages=result.messages + tuple(messages),
+                   staff_notes=result.staff_notes + tuple(notes)), tuple(rows)
 
 
 def _alive(pid: int | None) -> bool:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 
 class Status(str, enum.Enum):
@@ -85,3 +86,19 @@ class SubmissionResult:
 
     def with_messages(self, *messages: str) -> SubmissionResult:
         return replace(self, messages=self.messages + tuple(messages))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (what crosses process boundaries and what the gradebook store keeps)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SubmissionResult:
+        """The inverse of `to_dict` (a batch worker's or the store's copy)."""
+        comps = tuple(
+            ComponentResult(c["id"], c["title"], c["visibility"],
+                            tuple(CheckResult(**k) for k in c["checks"]))
+            for c in data.get("components") or [])
+        fields = {k: v for k, v in data.items() if k != "components"}
+        for key in ("messages", "staff_notes"):
+            fields[key] = tuple(fields.get(key) or ())
+        return cls(components=comps, **fields)
