@@ -338,5 +338,9 @@ def _need_store(store: Path) -> None:
                                  param_hint="'--store'")
 
 
+from .similarity_cli import similarity  # noqa: E402  (it imports `load` from here)
+
+batch.add_command(similarity)
+
 if __name__ == "__main__":
     batch()
