@@ -78,7 +78,7 @@ FEEDBACK = {  # what the student is told, for attacks inside a graded function
     "always_equal_object": "should be a numpy array, got an object of type",
     "lazy_object_raises": "should be a numpy array, got an object of type",
     "numpy_subclass_lies": "has the wrong shape: expected",
-    "disk_filler": "filled its folder past the limit of 256 MB",
+    "disk_filler": "filled its folder",
 }
 
 
@@ -105,10 +105,13 @@ def test_attack_on_the_engine_path(name, strict, paths, tmp_path):
         assert "bytes of output omitted" in result.student_output
     if name in ("disk_filler", "many_small_files"):  # stopped close to the limit, not at 8 GB
         message = result.check("dense.forward").message
+        if "[Errno 28] No space left on device" in message:  # namespaces: a size-limited tmpfs
+            assert "to the limit of 256 MB and 5000 files" in message
+            return
         written = re.search(r"it had written (\d+) MB in (\d+) files", message)
         if name == "many_small_files" and not written:  # creating files is slow: the call
             assert "did not finish within 3 s" in message  # limit may stop it first
-        else:
+        else:  # no namespaces: the watcher stopped it
             assert written and int(written.group(1)) < 1024 and int(written.group(2)) < 60_000
 
 

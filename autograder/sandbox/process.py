@@ -267,6 +267,13 @@ class DiskWatcher:
         self._thread = None
 
 
+def _out_of_space(error: dict[str, Any]) -> bool:
+    """Did student code fail because its tmpfs folder (or /tmp) is full? (ENOSPC, EDQUOT)"""
+    message = str(error.get("message", ""))
+    return error.get("type") in ("OSError", "IOError") and (
+        "[Errno 28]" in message or "[Errno 122]" in message)
+
+
 def _is_spot(spot: Any) -> bool:
     """Is `spot` a well-formed ['f.py', 12, 'fn'] entry of the runner's answer?"""
     return (isinstance(spot, list) and len(spot) == 3 and isinstance(spot[0], str)
@@ -283,6 +290,11 @@ def _format_spots(spots: Any) -> str:
 
 class Sandbox:
     """A restartable student process serving probe calls. Use as a context manager."""
+
+    private_work = True
+    """With namespaces, the child's folder is a size-limited tmpfs that only it sees (the
+    grader cannot read what it wrote). The grader audit turns this off for its instrumented
+    reference copies, whose reach markers are files the audit reads there."""
 
     def __init__(self, settings: SandboxSettings, caps: Capabilities | None = None) -> None:
         self.settings = settings
@@ -353,9 +365,16 @@ class Sandbox:
         if self.caps.namespaces:
             new_root = self._base / "root"
             new_root.mkdir(exist_ok=True)
+            lim = self.settings.limits
+            owner = str(self._lease.uid) if self._lease is not None else "0"
+            # files beyond the submission's own count against disk_files
+            inodes = lim.disk_files + sum(1 for _ in self.work.rglob("*")) + 1
+            tmpfs = [str(self.work), str(lim.disk_mb), str(inodes), owner] \
+                if self.private_work else ["-", "0", "0", "0"]
             cmd = ["unshare", "--mount", "--net", "--pid", "--fork", "--kill-child",
                    "--mount-proc", "--", "/bin/sh", str(self._base / "ag" / "view.sh"),
-                   str(new_root), *self._visible_paths(runtime.pythonpath), "--", *cmd]
+                   str(new_root), *tmpfs, *self._visible_paths(runtime.pythonpath), "--",
+                   *cmd]
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(self.work),
                "TMPDIR": str(self.work), "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
                "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1", "MPLBACKEND": "Agg",
@@ -588,6 +607,13 @@ class Sandbox:
         if not isinstance(error, dict):
             raise StudentFault("protocol", "malformed error report")
         kind = str(error.get("kind", "exception"))
+        if kind == "exception" and _out_of_space(error):
+            lim = self.settings.limits
+            self._kill()
+            raise StudentFault("disk", f"your code filled its folder to the limit of "
+                               f"{lim.disk_mb} MB and {lim.disk_files} files (the write failed: "
+                               f"{str(error.get('message', ''))[:200]}); graded code must not "
+                               "write large or many files")
         if kind in ("exit", "memory"):
             self._kill()  # state after sys.exit or MemoryError is not worth keeping
         raise StudentFault(kind, str(error.get("message", ""))[:2000], error)
