@@ -77,15 +77,17 @@ def _leave_staff_notes(root: Path, res) -> None:
     if res.student_output.strip():
         notes += "\n\nWhat the student's code printed:\n" + res.student_output
     leave_staff_file(root, notes, {c.title: c.visibility for c in res.components},
-                     {c.title: component_output(c) for c in res.components})
+                     {c.title: component_output(c) for c in res.components},
+                     {c.title: c.score for c in res.components})
 
 
 def leave_staff_file(root: Path, notes: str, visibility: dict[str, str],
-                     outputs: dict[str, str] | None = None) -> None:
+                     outputs: dict[str, str] | None = None,
+                     scores: dict[str, float] | None = None) -> None:
     """Write what ensure_results() adds to Otter's results.json (mode 600, in source/)."""
     path = root / "source" / STAFF_FILE
     path.write_text(json.dumps({"notes": notes, "visibility": visibility,
-                                "outputs": outputs or {}}))
+                                "outputs": outputs or {}, "scores": scores or {}}))
     os.chmod(path, 0o600)
 
 
@@ -131,6 +133,13 @@ def ensure_results(path: str) -> int:
             # verdict_of_check(…) AssertionError:" frame around each message
             if test.get("name") in outputs:
                 test["output"] = outputs[test["name"]]
+            # Otter scores a check all or nothing; the engine's score keeps the partial credit
+            # of checks with t.case() blocks
+            if test.get("name") in extra.get("scores", {}):
+                engine_score = extra["scores"][test["name"]]
+                if "score" in doc and engine_score != test.get("score"):
+                    doc["score"] = round(doc["score"] + engine_score - test.get("score", 0), 5)
+                test["score"] = engine_score
         doc["tests"].append({"name": "Grader notes (staff only)", "score": 0, "max_score": 0,
                              "status": "passed", "output": extra["notes"],
                              "visibility": "hidden"})

@@ -6,8 +6,9 @@ reference function, one component, two checks, one hand-written bug) and builds 
     assignments/NAME/assignment.yaml      the YAML (then the skeleton NAME.py and tests/)
     solutions/NAME/NAME.py                the reference, with ### BEGIN/END SOLUTION fences
     solutions/NAME/tests/test_public.py   one public test (students get it)
-    <suite>/__init__.py, checks.py, probes.py   the hidden suite (oracle, expect_array, a
-                                          named mistake) and its sandboxed probe
+    <suite>/__init__.py, checks.py        the hidden suite (t.call, an oracle, expect with a
+                                          named mistake, partial credit); no probes.py: the
+                                          built-in generic probe runs the student's function
     tests/corpus/NAME/bugs.yaml           one buggy submission for the audit and the tests
 
 In the checkout the suite is `autograder.suites.NAME` (autograder/suites/NAME/), like the
@@ -66,7 +67,6 @@ def targets(root: Path, name: str) -> dict[str, Path]:
         "public_test": root / "solutions" / name / "tests" / "test_public.py",
         "suite_init": suite / "__init__.py",
         "checks": suite / "checks.py",
-        "probes": suite / "probes.py",
         "bugs": root / "tests" / "corpus" / name / "bugs.yaml",
     }
 
@@ -150,7 +150,7 @@ name: @NAME@
 title: "@NAME@: softmax of each row"
 seed: @SEED@                    # fixes every randomized shape and input of the checks
 solution: solutions/@NAME@      # the reference (with SOLUTION fences), never shipped
-suite: @SUITE@    # hidden checks + probes
+suite: @SUITE@    # hidden checks
 
 submission:
   package: null
@@ -250,81 +250,42 @@ _CHECKS = '''\
 """Hidden checks of @NAME@ (trusted side: student code never sees this file).
 
 Each check draws inputs with `t.rng` (seeded per check, so grading is deterministic), runs the
-student's function in the sandbox through a probe (`t.student`), computes the expected value
-itself (`oracle`) and compares (`expect_array`). Before comparing, it recomputes known wrong
-answers and, when the student's numbers match one, names that mistake.
+student's function in the sandbox (`t.call`), computes the expected value itself (`oracle`) and
+compares (`expect`). `mistakes` recomputes known wrong answers from the same inputs: when the
+student's numbers match one, the feedback names that mistake. Everything comes from
+`autograder.authoring` (docs/authoring.md, "Checks").
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
-from autograder.engine import CheckFailed, Suite, Trial, expect_array
+from autograder.authoring import Suite, Trial, expect
 
-SUITE = Suite(probes=Path(__file__).with_name("probes.py"))
+SUITE = Suite()  # no probes.py: t.call runs @NAME@.<function> in the sandbox
 
 
 @ORACLE@
 
-def named_mistake(got, mistakes: dict[str, np.ndarray]) -> str | None:
-    """The first mistake whose known wrong answer `got` matches (nan where it has nan)."""
-    try:
-        arr = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    for name, wrong in mistakes.items():
-        if arr.shape == wrong.shape and np.allclose(arr, wrong, equal_nan=True):
-            return name
-    return None
-
-
-def check_softmax(t: Trial, z: np.ndarray, what: str, mistakes: dict[str, np.ndarray]) -> None:
-    got = t.student("call", name="softmax", args=[z])  # runs in the sandbox
-    mistake = named_mistake(got, mistakes)
-    if mistake:
-        raise CheckFailed(f"{what} is wrong: {mistake}")
-    expect_array(got, oracle(t, z), what)
-
-
 @SUITE.check("softmax.values")
 def softmax_values(t: Trial) -> None:
-    z = t.rng.normal(size=(int(t.rng.integers(2, 7)), int(t.rng.integers(3, 9))))
-    e = np.exp(z)
-    check_softmax(t, z, f"softmax(z) for z of shape {z.shape}", {
-        "each column sums to 1 instead of each row (sum over axis=1)":
-            e / e.sum(axis=0, keepdims=True)})
+    for _ in range(3):  # partial credit: each case is worth a third of the points
+        z = t.rng.normal(size=(int(t.rng.integers(2, 7)), int(t.rng.integers(3, 9))))
+        with t.case(f"z of shape {z.shape}"):
+            got = t.call("@NAME@.softmax", z)  # runs in the sandbox
+            expect(got, oracle(t, z), "softmax(z)", mistakes={
+                "each column sums to 1 instead of each row (sum over axis=1)":
+                    lambda z: np.exp(z) / np.exp(z).sum(axis=0, keepdims=True)})
+            expect(not got.modified, "softmax(z) modified z in place: return a new array")
 
 
 @SUITE.check("softmax.large_logits")
 def softmax_large_logits(t: Trial) -> None:
     z = t.rng.uniform(-1000, 1000, size=(4, 5))
     z[0] = t.rng.uniform(-1000, -980, size=5)  # far below the others: a shared shift underflows
-    with np.errstate(over="ignore", invalid="ignore"):
-        e = np.exp(z)
-        unshifted = e / e.sum(axis=1, keepdims=True)
-    check_softmax(t, z, "softmax(z) for logits in [-1000, 1000]", {
-        "np.exp overflowed: subtract each row's own maximum before np.exp": unshifted})
-'''
-
-_PROBES = '''\
-"""Probes of @NAME@: run INSIDE the sandbox, next to the student's @NAME@.py.
-
-A probe calls student code on the inputs the check sent and returns the raw result; it holds
-no expected values. Results cross back as data only (arrays, numbers, strings, lists, dicts);
-any other object arrives as an opaque type name.
-"""
-
-import importlib
-
-import numpy as np
-
-
-def call(name, args):
-    """@NAME@.<name>(*args), as a plain array when it is one."""
-    out = getattr(importlib.import_module("@NAME@"), name)(*args)
-    return np.asarray(out).view(np.ndarray) if isinstance(out, np.ndarray) else out
+    expect(t.call("@NAME@.softmax", z), oracle(t, z), "softmax(z) for logits in [-1000, 1000]",
+           mistakes={"np.exp overflowed: subtract each row's own maximum before np.exp":
+                     lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)})
 '''
 
 _BUGS = """\
@@ -342,4 +303,4 @@ _BUGS = """\
 """
 
 _TEMPLATES = {"yaml": _YAML, "reference": _REFERENCE, "public_test": _PUBLIC_TEST,
-              "suite_init": _SUITE_INIT, "checks": _CHECKS, "probes": _PROBES, "bugs": _BUGS}
+              "suite_init": _SUITE_INIT, "checks": _CHECKS, "bugs": _BUGS}

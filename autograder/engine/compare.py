@@ -7,7 +7,8 @@ this process, so it cannot monkeypatch these functions. Values arrive already de
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -16,6 +17,21 @@ from ..sandbox.wire import Opaque
 
 class CheckFailed(AssertionError):
     """A check's verdict: the message is shown to the student."""
+
+
+@dataclass(frozen=True)
+class Called:
+    """What `t.call("module.function", *args, **kwargs)` brought back from the sandbox."""
+
+    value: Any
+    """The function's result, decoded like any probe result (data, else an `Opaque`)."""
+    printed: str = ""
+    """What it printed while it ran (the first 2000 characters; student text, never trusted)."""
+    modified: tuple[str, ...] = ()
+    """Names of the arguments it changed in place (parameter names, else 'argument 2')."""
+    args: tuple = ()
+    """The check's own arguments (trusted copies): `expect`'s mistake functions get them."""
+    kwargs: dict = field(default_factory=dict)
 
 
 def _fmt(x: float) -> str:
@@ -93,9 +109,71 @@ def expect_scalar(got: Any, want: float, what: str, *, rtol: float = 1e-6,
                           f"{'. ' + hint if hint else ''}")
 
 
-def expect(condition: bool, message: str) -> None:
-    """Fail with `message` unless `condition` holds (a bool computed by trusted code)."""
-    if not isinstance(condition, (bool, np.bool_)):
-        raise TypeError(f"expect() needs a bool, got {type(condition).__name__}")
-    if not condition:
-        raise CheckFailed(message)
+def matches(got: Any, want: Any, *, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """Does `got` (a student value) hold the numbers `want`, same shape? False when it is not
+    numeric data at all (never raises)."""
+    try:
+        arr = as_array(got.value if isinstance(got, Called) else got, "value")
+        ref = np.asarray(want, dtype=np.float64)
+    except (CheckFailed, TypeError, ValueError):
+        return False
+    return arr.shape == ref.shape and bool(np.allclose(arr, ref, rtol=rtol, atol=atol,
+                                                       equal_nan=True))
+
+
+Mistakes = Mapping[str, Any]
+"""Feedback text -> the wrong answer: a value, or a function of the call's arguments."""
+
+
+def named_mistake(got: Any, want: Any, mistakes: Mistakes | None, *, args: tuple = (),
+                  kwargs: dict | None = None, rtol: float = 1e-6, atol: float = 1e-9) -> str:
+    """The text of the first mistake whose wrong answer `got` matches ('' if none).
+
+    A mistake given as a function is computed from `args`/`kwargs` (for a `Called`, the
+    arguments of that call); one that raises, or whose answer is the right one for these
+    inputs, cannot be told apart and is skipped."""
+    if isinstance(got, Called):
+        args, kwargs, got = got.args, got.kwargs, got.value
+    if not mistakes or matches(got, want, rtol=rtol, atol=atol):
+        return ""
+    for text, wrong in mistakes.items():
+        if callable(wrong):
+            try:
+                with np.errstate(all="ignore"):
+                    wrong = wrong(*args, **(kwargs or {}))
+            except Exception:  # noqa: BLE001 - this mistake does not even run on these inputs
+                continue
+        if not matches(wrong, want, rtol=rtol, atol=atol) and matches(got, wrong, rtol=rtol,
+                                                                       atol=atol):
+            return text
+    return ""
+
+
+def expect(got: Any, want: Any, what: str | None = None, *, mistakes: Mistakes | None = None,
+           rtol: float = 1e-6, atol: float = 1e-8, hint: str = "",
+           template: str = "{what} is wrong: {mistake}") -> None:
+    """Two forms.
+
+    `expect(condition, message)`: fail with `message` unless `condition` (a bool computed by
+    trusted code) holds.
+
+    `expect(got, want, what, mistakes={text: wrong, ...})`: compare a student value (or the
+    `Called` of `t.call`) with the expected numbers like `expect_scalar` (a number `want`) or
+    `expect_array`; before that, when `got` matches a mistake's wrong answer, fail with
+    `template` filled in: `{what} is wrong: {text}` by default. A wrong answer is a value or a
+    function of the call's arguments (`lambda x, w, b: x @ w`)."""
+    if isinstance(want, str) and what is None:
+        if not isinstance(got, (bool, np.bool_)):
+            raise TypeError(f"expect() needs a bool, got {type(got).__name__}")
+        if not got:
+            raise CheckFailed(want)
+        return
+    what = what or "the result"
+    mistake = named_mistake(got, want, mistakes)
+    if mistake:
+        raise CheckFailed(template.format(what=what, mistake=mistake))
+    value = got.value if isinstance(got, Called) else got
+    if np.ndim(want) == 0:
+        expect_scalar(value, float(want), what, rtol=rtol, atol=atol, hint=hint)
+    else:
+        expect_array(value, want, what, rtol=rtol, atol=atol, hint=hint)

@@ -80,15 +80,16 @@ def supply_provided(assignment: Assignment, root: Path) -> None:
             target.write_bytes(source.read_bytes())
 
 
-def _run_check(suite: Suite, key: str, trial: Trial) -> str:
-    """Run one check; '' if it passed, else the student-facing reason."""
+def _run_check(suite: Suite, key: str, trial: Trial) -> tuple[float, str]:
+    """Run one check: (fraction of its points, '' if it passed, else the student-facing
+    reason); a fraction between 0 and 1 only from a check's `t.case()` blocks."""
     try:
         suite.checks[key](trial)
     except CheckFailed as exc:
-        return str(exc) or "check failed"
+        return 0.0, str(exc) or "check failed"
     except StudentFault as fault:
-        return describe_fault(fault)
-    return ""
+        return 0.0, describe_fault(fault)
+    return trial.verdict()
 
 
 def sandbox_settings(assignment: Assignment, suite: Suite, work_src: Path) -> SandboxSettings:
@@ -147,21 +148,22 @@ def grade(assignment: Assignment, submission: Path, *, progress: bool = False,
                 results = []
                 for spec in comp.checks:
                     key = f"{comp.id}.{spec.id}"
+                    fraction = 0.0
                     if blocked:
                         reason = "not graded: no gradable submission"
                     else:
                         trial = Trial(key, np.random.default_rng(check_seed(assignment.seed, key)),
                                       sandbox, oracle, spec.seconds, spec.params)
                         try:
-                            reason = _run_check(suite, key, trial)
+                            fraction, reason = _run_check(suite, key, trial)
                         except Exception:  # a bug in our own check: never shown to students
                             staff.append(f"harness error in {key}:\n{traceback.format_exc()}")
                             reason = ("the grader could not run this check (an error on our "
                                       "side; staff have been notified)")
                     if progress:
                         print(f"  {'PASS' if not reason else 'FAIL'} {key}", flush=True)
-                    results.append(CheckResult(key, spec.title, 0.0 if reason else spec.points,
-                                               spec.points, reason))
+                    points = round(spec.points * fraction, 4) if reason else spec.points
+                    results.append(CheckResult(key, spec.title, points, spec.points, reason))
                 components.append(ComponentResult(comp.id, comp.title, comp.visibility.value,
                                                   tuple(results)))
             output = sandbox.output.text()

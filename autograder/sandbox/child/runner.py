@@ -12,11 +12,16 @@ Values are JSON; arrays are {"__nd__": [dtype, shape, base64]}. Nothing here is 
 parent: it re-validates every message, and a student who forges one only supplies values that
 are then compared against expectations computed outside the sandbox. This file must stay
 standalone (stdlib + numpy) because the autograder package is not visible in the sandbox.
+Every stdlib module it uses is imported at the top, before student files come first on sys.path.
+
+Besides the suite's probes, every suite has the built-in `_ag_call` (see BUILTIN_PROBES): the
+generic probe behind the trusted side's `t.call("module.function", *args)`.
 """
 
 import base64
 import importlib
 import importlib.util
+import inspect
 import json
 import math
 import os
@@ -151,6 +156,91 @@ def describe(exc, work):
     return info
 
 
+# -- the generic probe: t.call("module.function", *args, **kwargs) on the trusted side ---------
+class _Tee:
+    """sys.stdout while `_ag_call` runs: keeps the first MAX_TEXT characters, passes all on."""
+
+    def __init__(self, stream):
+        self.stream, self.kept = stream, []
+        self.size = 0
+
+    def write(self, text):
+        if self.size < MAX_TEXT:
+            part = safe_text(text)[:MAX_TEXT - self.size]
+            self.kept.append(part)
+            self.size += len(part)
+        return self.stream.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+def _snapshot(value):
+    """A copy of a request argument (decoded data: arrays, lists, dicts, scalars)."""
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, list):
+        return [_snapshot(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _snapshot(v) for k, v in value.items()}
+    return value
+
+
+def _unchanged(before, after):
+    """Is `after` (what the student's code left) still equal to `before` (our copy)?"""
+    import numpy as np
+
+    if isinstance(before, np.ndarray):
+        return (type(after) is np.ndarray and after.shape == before.shape
+                and after.dtype == before.dtype
+                and bool(np.array_equal(before, after, equal_nan=before.dtype.kind in "fc")))
+    if isinstance(before, list):
+        return (type(after) is list and len(after) == len(before)
+                and all(_unchanged(b, a) for b, a in zip(before, after)))
+    if isinstance(before, dict):
+        return (type(after) is dict and list(after) == list(before)
+                and all(_unchanged(before[k], after[k]) for k in before))
+    return type(after) is type(before) and after == before
+
+
+def _ag_call(target, args=(), kwargs=None):
+    """The generic probe: `module.function(*args, **kwargs)` from the student's files.
+
+    Returns {"value": the result, "printed": what it printed (the first MAX_TEXT characters),
+    "modified": names of the arguments it changed in place}; the value crosses back like any
+    probe result (data only). Student exceptions propagate, as from any probe."""
+    kwargs = dict(kwargs or {})
+    module_name, _, name = str(target).rpartition(".")
+    if not module_name or not name:
+        raise ValueError(f"t.call needs 'module.function', got {target!r}")
+    module = importlib.import_module(module_name)
+    fn = getattr(module, name, None)
+    if not callable(fn):
+        raise AttributeError(f"{module_name} has no function {name!r}")
+    try:
+        names = [p.name for p in inspect.signature(fn).parameters.values()
+                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except Exception:  # noqa: BLE001 - an odd student callable: number the arguments
+        names = []
+    labels = [names[i] if i < len(names) else f"argument {i + 1}" for i in range(len(args))]
+    inputs = list(zip(labels, args)) + list(kwargs.items())
+    before = [_snapshot(v) for _label, v in inputs]
+    real, tee = sys.stdout, _Tee(sys.stdout)
+    sys.stdout = tee
+    try:
+        value = fn(*args, **kwargs)
+    finally:
+        sys.stdout = real
+    modified = [label for (label, after), b in zip(inputs, before) if not _unchanged(b, after)]
+    return {"value": value, "printed": "".join(tee.kept), "modified": modified}
+
+
+BUILTIN_PROBES = {"_ag_call": _ag_call}
+"""Probes every suite has (a suite's own probes.py cannot replace them)."""
+
+
 def install_guards(forbidden, allow_network):
     """Audit hooks cannot be removed from Python code: the last line of defence in-process."""
     forbidden = frozenset(forbidden)
@@ -235,7 +325,8 @@ def main():
         if tracer is not None:
             sys.settrace(tracer)
         try:
-            fn = getattr(probes, request["probe"])
+            name = request["probe"]
+            fn = BUILTIN_PROBES[name] if name in BUILTIN_PROBES else getattr(probes, name)
             value = fn(**decode(request.get("kwargs", {})))
             message = {"id": rid, "ok": True, "value": encode(value)}
         except BaseException as exc:  # noqa: BLE001 - SystemExit & co. are student behaviour

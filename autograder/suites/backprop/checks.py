@@ -17,10 +17,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ...engine import CheckFailed, Suite, Trial, expect, expect_array, expect_scalar
-from ...engine.compare import as_array
-from ...engine.grade import describe_fault
-from ...sandbox import StudentFault
+from ...authoring import (CheckFailed, StudentFault, Suite, Trial, as_array, describe_fault,
+                          expect, expect_array, expect_scalar)
 
 SUITE = Suite(probes=Path(__file__).with_name("probes.py"))
 
@@ -236,9 +234,9 @@ def _backward_case(t: Trial, widths: list[int], batch: int, bias_mean: float = 0
 @SUITE.check("forward.relu")
 def forward_relu(t: Trial) -> None:
     f = t.rng.normal(size=(int(t.rng.integers(2, 6)), int(t.rng.integers(2, 6))))
-    got = t.student("relu", f=f)
-    expect_array(got["out"], np.maximum(f, 0.0), "relu(f)")
-    expect(got["input_unchanged"] is True, "relu(f) modified f in place: return a new array "
+    got = t.call("backprop.relu", f)
+    expect(got, np.maximum(f, 0.0), "relu(f)")
+    expect(not got.modified, "relu(f) modified f in place: return a new array "
            "(np.maximum(f, 0)); in-place modification of cached activations breaks backprop")
 
 
@@ -312,32 +310,36 @@ def _loss_value_diagnosis(got: Any, want: float, batch: int, d_out: int, what: s
                           "over the output dimensions and average only over the batch")
 
 
-def _loss_grad_diagnosis(got: Any, want: np.ndarray, batch: int, what: str) -> None:
-    if _matches(got, want):
-        return
-    if batch > 1 and _matches(got, want * batch):
-        raise CheckFailed(f"{what} is exactly I = {batch} times too large: the loss is averaged "
-                          "over the batch, so its gradient needs the factor 1/I (gradients "
-                          "summed vs averaged inconsistently with the loss)")
-    if batch > 1 and _matches(got, want / batch):
-        raise CheckFailed(f"{what} is exactly I = {batch} times too small: divide by I once")
+def _batch_mistakes(want: np.ndarray, batch: int) -> dict[str, np.ndarray]:
+    """The loss gradient summed over the batch, or divided by I twice (for `expect`)."""
+    return {} if batch == 1 else {
+        f"is exactly I = {batch} times too large: the loss is averaged over the batch, so its "
+        "gradient needs the factor 1/I (gradients summed vs averaged inconsistently with the "
+        "loss)": want * batch,
+        f"is exactly I = {batch} times too small: divide by I once": want / batch}
+
+
+def _loss(t: Trial, name: str, f: np.ndarray, y: np.ndarray) -> tuple[Any, Any, bool]:
+    """The student's <name>_loss and <name>_grad of (f, y): value, gradient, f left alone."""
+    value, grad = (t.call(f"backprop.{name}_{part}", f, y) for part in ("loss", "grad"))
+    return value.value, grad.value, not (value.modified or grad.modified)
 
 
 @SUITE.check("losses.least_squares")
 def losses_least_squares(t: Trial) -> None:
     d_out, batch = int(t.rng.integers(2, 5)), int(t.rng.integers(3, 7))
     f, y = t.rng.normal(size=(d_out, batch)), t.rng.normal(size=(d_out, batch))
-    got = t.student("loss", name="least_squares", f=f, y=y)
+    got_value, got_grad, unchanged = _loss(t, "least_squares", f, y)
     ft = t.oracle.tensor(f, grad=True)
     value = ((ft - t.oracle.tensor(y)) ** 2).sum() / batch
     value.backward()
     want, grad = float(value.detach().cpu()), t.oracle.numpy(ft.grad)
-    _loss_value_diagnosis(got["value"], want, batch, d_out, "least_squares_loss(f, y)")
-    expect_scalar(got["value"], want, "least_squares_loss(f, y)",
+    _loss_value_diagnosis(got_value, want, batch, d_out, "least_squares_loss(f, y)")
+    expect_scalar(got_value, want, "least_squares_loss(f, y)",
                   hint="L = (1/I) * sum over examples and outputs of (f - y)^2")
-    _loss_grad_diagnosis(got["grad"], grad, batch, "least_squares_grad(f, y)")
-    expect_array(got["grad"], grad, "least_squares_grad(f, y)", hint="2 (f - y) / I")
-    expect(got["f_unchanged"] is True, "least_squares_* modified f in place")
+    expect(got_grad, grad, "least_squares_grad(f, y)", hint="2 (f - y) / I",
+           mistakes=_batch_mistakes(grad, batch), template="{what} {mistake}")
+    expect(unchanged, "least_squares_* modified f in place")
 
 
 def _labels(t: Trial, d_out: int, batch: int) -> np.ndarray:
@@ -366,26 +368,25 @@ def losses_softmax(t: Trial) -> None:
     f = t.rng.normal(size=(d_out, batch)) * 2
     torch = t.torch()
     want = t.oracle.numpy(torch.softmax(t.oracle.tensor(f), dim=0))
-    got = t.student("softmax", f=f)
-    if _matches(got, _softmax_cols(f.T).T):
-        raise CheckFailed("softmax(f) normalizes the rows; each COLUMN is an example "
-                          "(x is (D, I)), so each column must sum to 1")
-    expect_array(got, want, "softmax(f)", hint="exp(f) / sum of exp(f) over each column")
+    expect(t.call("backprop.softmax", f), want, "softmax(f)", template="{what} {mistake}",
+           hint="exp(f) / sum of exp(f) over each column", mistakes={
+               "normalizes the rows; each COLUMN is an example (x is (D, I)), so each column "
+               "must sum to 1": _softmax_cols(f.T).T})
 
 
 @SUITE.check("losses.cross_entropy")
 def losses_cross_entropy(t: Trial) -> None:
     d_out, batch = int(t.rng.integers(3, 6)), int(t.rng.integers(3, 7))
     f, y = t.rng.normal(size=(d_out, batch)) * 2, _labels(t, d_out, batch)
-    got = t.student("loss", name="cross_entropy", f=f, y=y)
+    got_value, got_grad, unchanged = _loss(t, "cross_entropy", f, y)
     want, grad = _ce_oracle(t, f, y)
-    _loss_value_diagnosis(got["value"], want, batch, 1, "cross_entropy_loss(f, y)")
-    expect_scalar(got["value"], want, "cross_entropy_loss(f, y)",
+    _loss_value_diagnosis(got_value, want, batch, 1, "cross_entropy_loss(f, y)")
+    expect_scalar(got_value, want, "cross_entropy_loss(f, y)",
                   hint="L = (1/I) * sum_i -log softmax(f[:, i])[y_i]")
-    _loss_grad_diagnosis(got["grad"], grad, batch, "cross_entropy_grad(f, y)")
-    expect_array(got["grad"], grad, "cross_entropy_grad(f, y)",
-                 hint="(softmax(f) - onehot(y)) / I, with one column per example")
-    expect(got["f_unchanged"] is True, "cross_entropy_* modified f in place")
+    expect(got_grad, grad, "cross_entropy_grad(f, y)", mistakes=_batch_mistakes(grad, batch),
+           hint="(softmax(f) - onehot(y)) / I, with one column per example",
+           template="{what} {mistake}")
+    expect(unchanged, "cross_entropy_* modified f in place")
 
 
 @SUITE.check("losses.large_logits")
@@ -400,12 +401,12 @@ def losses_large_logits(t: Trial) -> None:
             "maximum (np.max(f, axis=0, keepdims=True)) before exponentiating")
     f[:, int(t.rng.integers(batch))] = t.rng.permutation(np.linspace(-400.0, 400.0, d_out))
     what = "for columns of logits near +1000, 0 and -1000, one spanning -400..400"
-    expect_array(t.student("softmax", f=f), _softmax_cols(f), f"softmax(f) {what}", hint=hint)
-    got = t.student("loss", name="cross_entropy", f=f, y=y)
+    expect(t.call("backprop.softmax", f), _softmax_cols(f), f"softmax(f) {what}", hint=hint)
+    got_value, got_grad, _unchanged = _loss(t, "cross_entropy", f, y)
     want, grad = _ce_oracle(t, f, y)
-    expect_scalar(got["value"], want, f"cross_entropy_loss(f, y) {what}", rtol=1e-6, atol=1e-9,
+    expect_scalar(got_value, want, f"cross_entropy_loss(f, y) {what}", rtol=1e-6, atol=1e-9,
                   hint=hint)
-    expect_array(got["grad"], grad, f"cross_entropy_grad(f, y) {what}", hint=hint)
+    expect_array(got_grad, grad, f"cross_entropy_grad(f, y) {what}", hint=hint)
 
 
 # -- backward ---------------------------------------------------------------------------------
@@ -564,7 +565,7 @@ def gradcheck_relative_error(t: Trial) -> None:
     for x, y, label in ((a, b, "two random arrays"), (a, c, "two nearly equal arrays"),
                         (a, a.copy(), "equal arrays"),
                         (np.zeros(shape), np.zeros(shape), "two zero arrays")):
-        expect_scalar(t.student("relative_error", a=x, b=y), _rel_err(x, y),
+        expect_scalar(t.call("gradcheck.relative_error", x, y).value, _rel_err(x, y),
                       f"relative_error(a, b) for {label}", rtol=1e-8, atol=1e-14,
                       hint="||a - b|| / (||a|| + ||b||) with Frobenius norms, 0 when both are 0")
 

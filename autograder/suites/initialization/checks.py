@@ -19,9 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from ...engine import CheckFailed, Suite, Trial, expect, expect_array, expect_scalar
-from ...engine.compare import as_array
-from ...engine.stats import check_distribution
+from ...authoring import (CheckFailed, Suite, Trial, as_array, check_distribution, expect,
+                          expect_array)
 
 SUITE = Suite(probes=Path(__file__).with_name("probes.py"))
 
@@ -113,17 +112,14 @@ def gains(t: Trial) -> None:
                 f"{'' if param is None else f', {param}'})")
         hint = ("gain = sqrt(2 / (1 + a^2)) for leaky_relu with negative slope a (default "
                 "a = 0.01); sqrt(2) for relu; 1 for linear")
-        got = t.student("gain", nonlinearity=nonlinearity, param=param)
+        got = t.call("initializers.calculate_gain", nonlinearity,
+                     *([] if param is None else [param]))
         a = 0.01 if param is None else param
-        if nonlinearity == "leaky_relu" and a > 0:
-            try:
-                value = float(as_array(got, what).reshape(-1)[0])
-            except (CheckFailed, IndexError):
-                value = float("nan")
-            if math.isclose(value, math.sqrt(2 / (1 + a)), rel_tol=1e-9):
-                raise CheckFailed(f"{what} is {value:.6g} = sqrt(2 / (1 + a)); the leaky_relu "
-                                  f"gain squares the slope: sqrt(2 / (1 + a^2)) = {want:.6g}")
-        expect_scalar(got, want, what, rtol=1e-9, hint=hint)
+        wrong = math.sqrt(2 / (1 + a))
+        expect(got, want, what, rtol=1e-9, hint=hint, template="{what} {mistake}", mistakes={
+            f"is {wrong:.6g} = sqrt(2 / (1 + a)); the leaky_relu gain squares the slope: "
+            f"sqrt(2 / (1 + a^2)) = {want:.6g}": wrong} if nonlinearity == "leaky_relu" and a > 0
+            else {})
 
 
 # -- zeros and normal ------------------------------------------------------------------------
@@ -434,7 +430,7 @@ def experiment_symmetry(t: Trial) -> None:
     batch = int(t.rng.integers(3, 7))
     x, y = t.rng.normal(size=(d_in, batch)), t.rng.normal(size=(d_out, batch))
     for value in (0.0, float(np.round(t.rng.uniform(0.2, 0.5), 3))):
-        got = t.student("symmetric", x=x, y=y, widths=widths, value=value)
+        got = t.call("experiment.symmetric_gradients", x, y, widths, value).value
         what = f"symmetric_gradients(x, y, {widths}, value={value})"
         expect(isinstance(got, list) and len(got) == len(widths) - 1,
                f"{what} should return one gradient per weight matrix ({len(widths) - 1})")

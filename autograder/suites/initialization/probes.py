@@ -1,7 +1,8 @@
 """Initialization probes: run INSIDE the sandbox, next to initializers.py and experiment.py.
 
 Each probe calls the student's functions on the inputs the grader sent (seeds, shapes,
-networks) and returns raw outputs. No expected values live here.
+networks) and returns raw outputs. No expected values live here. calculate_gain and
+symmetric_gradients need no probe (the checks use t.call).
 """
 
 import importlib
@@ -33,13 +34,6 @@ def init(name, shape, kwargs, seed):
     return _a(fn(shape, **kwargs, rng=np.random.default_rng(int(seed))))
 
 
-def gain(nonlinearity, param):
-    init_mod = _m("initializers")
-    if param is None:
-        return _a(init_mod.calculate_gain(nonlinearity))
-    return _a(init_mod.calculate_gain(nonlinearity, param))
-
-
 def fans(shape):
     got = _m("initializers").compute_fans(tuple(int(s) for s in shape))
     try:
@@ -68,11 +62,6 @@ def experiment(sigma2s, n_hidden, width, d_in, n_examples, seed):
                                  d_in=int(d_in), n_examples=int(n_examples), seed=int(seed))
         out.append({"forward": _a(got["forward"]), "backward": _a(got["backward"])})
     return out
-
-
-def symmetric(x, y, widths, value):
-    return _a(list(_m("experiment").symmetric_gradients(x, y, [int(w) for w in widths],
-                                                        float(value))))
 
 
 def plot(sigma2s, forward, backward, filename):
