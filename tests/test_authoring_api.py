@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -278,3 +279,21 @@ def test_otter_results_get_the_engines_partial_scores(result, tmp_path):
 
 def test_a_suite_without_probes_runs_the_builtin_probe():
     assert Suite().probes.name == "runner.py" and Suite().probes.is_file()
+
+
+def test_every_suite_imports_only_the_authoring_api():
+    """Suites may change with the course, the engine under them: the one boundary is
+    autograder.authoring (no engine, sandbox or build import in any suite module)."""
+    import ast
+
+    suites = Path(__file__).resolve().parents[1] / "autograder" / "suites"
+    offenders = []
+    for path in sorted(suites.glob("*/*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level >= 3 or (
+                    isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                        "autograder.")):
+                if (node.module or "") not in ("authoring", "autograder.authoring"):
+                    offenders.append(f"{path.relative_to(suites)}: from {'.' * node.level}"
+                                     f"{node.module} import ...")
+    assert offenders == []

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ...engine import Suite, Trial, expect, expect_array, expect_scalar
-from ...engine.compare import CheckFailed, as_array
-from ...engine.stats import check_distribution
+from ...authoring import (CheckFailed, Suite, Trial, as_array, check_distribution, expect,
+                          expect_array, expect_scalar)
 
 SUITE = Suite(probes=Path(__file__).with_name("probes.py"))
 

@@ -28,9 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from ...engine import CheckFailed, Suite, Trial, expect, expect_array, expect_scalar
-from ...engine.compare import as_array
-from ...sandbox import StudentFault
+from ...authoring import (CheckFailed, StudentFault, Suite, Trial, as_array, expect,
+                          expect_array, expect_scalar)
 
 SUITE = Suite(probes=Path(__file__).with_name("probes.py"))
 
