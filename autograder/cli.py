@@ -25,8 +25,17 @@ def _load(name: str):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
+@click.option("--course", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              envvar="AG_COURSE", default=None,
+              help="A course folder with this project's layout (assignments/, solutions/, "
+                   "suites/, tests/corpus/, e.g. made by `new --root DIR`) to work on instead "
+                   "of this checkout. Also $AG_COURSE.")
+def main(course: Path | None) -> None:
     """Auto-graded assignments and quizzes for deep-learning courses."""
+    if course is not None:
+        from .paths import use_course
+
+        use_course(course)
 
 
 @main.command()

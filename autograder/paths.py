@@ -2,18 +2,56 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import sys
 from pathlib import Path
 
 from .config import Assignment, ConfigError, load_assignment
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+COURSE_ENV = "AG_COURSE"
+"""A course folder with the project's layout (assignments/, solutions/, suites/, tests/corpus/)
+that the CLI works on instead of this checkout (`python -m autograder --course DIR ...`)."""
 
-@dataclass(frozen=True)
+
+def course_root() -> Path:
+    """The course the CLI works on: $AG_COURSE (set by --course), else this checkout."""
+    value = os.environ.get(COURSE_ENV)
+    return Path(value).resolve() if value else REPO_ROOT
+
+
+def use_course(root: Path) -> Path:
+    """Work on the course folder `root` from now on: its suites/ become importable (a course's
+    suite is the top-level module `<name>_suite` there, as `autograder new --root` writes it)."""
+    root = Path(root).resolve()
+    os.environ[COURSE_ENV] = str(root)
+    suites = str(root / "suites")
+    if root != REPO_ROOT and suites not in sys.path:
+        sys.path.insert(0, suites)
+    return root
+
+
 class CoursePaths:
-    """Where sources, solutions and build outputs live for a checkout (or a grader bundle)."""
+    """Where sources, solutions and build outputs live for a checkout (or a grader bundle).
 
-    root: Path = REPO_ROOT
+    Without a root, the course the CLI works on (`course_root()`), looked up at each use.
+    """
+
+    def __init__(self, root: Path | None = None) -> None:
+        self._root = Path(root) if root is not None else None
+
+    def __repr__(self) -> str:
+        return f"CoursePaths({self.root})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CoursePaths) and self.root == other.root
+
+    def __hash__(self) -> int:
+        return hash(self.root)
+
+    @property
+    def root(self) -> Path:
+        return self._root if self._root is not None else course_root()
 
     @property
     def assignments(self) -> Path:

@@ -209,3 +209,33 @@ def test_the_guides_worked_example_is_the_scaffolds_code():
     rendered = scaffold.render("kmeans", "autograder.suites.kmeans", False)
     assert blocks and all(block in rendered["checks"] for block in blocks)
     assert "probes" not in rendered  # the generic probe (t.call) is enough for the scaffold
+
+
+def test_a_course_folder_builds_grades_and_runs_under_otter(root, tmp_path):
+    """The CLI works on a course folder (`--course DIR`): build, grade the reference and the
+    skeleton, and the Gradescope zip carries the course's own suite (ag/suites/) so that
+    `otter run` gives the same scores."""
+    from test_otter_e2e import otter_run, scored
+
+    def cli(*args: object) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "autograder", "--course", str(root),
+                               *map(str, args)], capture_output=True, text=True, timeout=600,
+                              cwd=tmp_path)
+
+    built = cli("build", NAME)
+    assert built.returncode == 0, built.stdout + built.stderr
+    shown = cli("show", NAME)
+    assert f"suites/{NAME}_suite" in shown.stdout, shown.stdout + shown.stderr
+    ref = cli("grade", NAME, root / "solutions" / NAME)
+    assert ref.returncode == 0 and "3 / 3" in ref.stdout, ref.stdout + ref.stderr
+    skeleton = cli("grade", NAME, root / "assignments" / NAME)
+    assert "0 / 3" in skeleton.stdout, skeleton.stdout + skeleton.stderr
+    grader_zip = root / "build" / NAME / "autograder.zip"
+    import zipfile
+
+    with zipfile.ZipFile(grader_zip) as zf:
+        names = zf.namelist()
+    assert f"ag/suites/{NAME}_suite/checks.py" in names
+    assert not any(n.startswith("ag/autograder/suites/") and n.count("/") > 3 for n in names)
+    doc = otter_run(grader_zip, root / "solutions" / NAME / f"{NAME}.py", tmp_path / "otter")
+    assert sum(scored(doc).values()) == 3, doc

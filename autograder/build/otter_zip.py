@@ -26,7 +26,7 @@ from types import SimpleNamespace
 
 import jinja2
 
-from ..config import COURSE_FILE, Assignment
+from ..config import COURSE_FILE, Assignment, ConfigError
 from .requirements import BASE, check_requirements, requirement_lines
 
 TEMPLATES = jinja2.Environment(
@@ -100,8 +100,12 @@ def package_files(keep_suite: str | None, with_quizzes: bool) -> list[tuple[Path
 
 
 def _payload(assignment: Assignment) -> list[tuple[Path, str]]:
-    """(file, arcname) for the engine, this suite and the YAML under ag/."""
-    files = package_files(assignment.suite.rsplit(".", 1)[-1], with_quizzes=False)
+    """(file, arcname) for the engine, this suite and the YAML under ag/ (a course folder's
+    suite, a top-level module in DIR/suites/, goes to ag/suites/, where load_suite finds it)."""
+    if assignment.suite.startswith("autograder.suites."):
+        files = package_files(assignment.suite.rsplit(".", 1)[-1], with_quizzes=False)
+    else:
+        files = package_files(None, with_quizzes=False) + _course_suite(assignment)
     assert assignment.source is not None
     files.append((assignment.source, f"ag/assignments/{assignment.name}/assignment.yaml"))
     for rel in assignment.submission.provided:  # given files, beside the YAML as in the handout
@@ -110,6 +114,23 @@ def _payload(assignment: Assignment) -> list[tuple[Path, str]]:
     if course.is_file():
         files.append((course, f"ag/{COURSE_FILE}"))
     return files
+
+
+def _course_suite(assignment: Assignment) -> list[tuple[Path, str]]:
+    import importlib.util
+
+    top = assignment.suite.split(".")[0]
+    folder = Path(assignment.root) / "suites" / top
+    if not folder.is_dir() and (Path(assignment.root) / top).is_dir():
+        folder = Path(assignment.root) / top
+    spec = None if folder.is_dir() else importlib.util.find_spec(top)
+    if spec is not None and spec.submodule_search_locations:  # importable from elsewhere
+        folder = Path(list(spec.submodule_search_locations)[0])
+    if not folder.is_dir():
+        raise ConfigError(f"{assignment.source}: suite {assignment.suite!r} is neither under "
+                          f"autograder/suites/ nor a folder {folder}")
+    return [(path, f"ag/suites/{top}/{path.relative_to(folder).as_posix()}")
+            for path in sorted(folder.rglob("*.py")) if "__pycache__" not in path.parts]
 
 
 def package(out: Path, render_tests_into, config: dict, payload: list[tuple[Path, str]],

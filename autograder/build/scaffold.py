@@ -289,8 +289,8 @@ def softmax_large_logits(t: Trial) -> None:
 '''
 
 _BUGS = """\
-# Hand-written buggy submissions of @NAME@ (reference: solutions/@NAME@), in the format of
-# tests/corpus/backprop/bugs.yaml: `old` occurs exactly once in `file` and is replaced by `new`;
+# Hand-written buggy submissions of @NAME@ (reference: solutions/@NAME@) as exact textual edits
+# (docs/authoring.md, "The bug corpus"): `old` occurs once in `file` and is replaced by `new`;
 # the bug must cost points in `component`, and a failing check's feedback must contain `message`.
 - id: no_max_shift
   component: softmax

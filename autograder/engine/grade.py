@@ -8,6 +8,7 @@ decoded and checked itself.
 from __future__ import annotations
 
 import importlib
+import sys
 import tempfile
 import time
 import traceback
@@ -26,7 +27,11 @@ import numpy as np
 
 
 def load_suite(assignment: Assignment) -> Suite:
-    """Import the assignment's hidden suite and check it against the YAML."""
+    """Import the assignment's hidden suite and check it against the YAML (a course folder's
+    suites/ is importable first: its suites are top-level `<name>_suite` modules there)."""
+    suites = Path(assignment.root) / "suites"
+    if suites.is_dir() and str(suites) not in sys.path:
+        sys.path.insert(0, str(suites))
     module = importlib.import_module(assignment.suite)
     suite: Suite = module.SUITE
     suite.validate_against(assignment)

@@ -44,7 +44,8 @@ NOTES = {
     "Assignment.seed": "Master seed: each check draws from a stable seed derived from it and "
                        "the check's key, so grading is deterministic.",
     "Assignment.solution": "The reference folder (with SOLUTION fences), relative to the root.",
-    "Assignment.suite": "Module of the hidden suite (`autograder.suites.<name>`): defines "
+    "Assignment.suite": "Module of the hidden suite (`autograder.suites.<name>`; in a course "
+                        "folder, `<name>_suite` in its suites/): defines "
                         "`SUITE`, whose probes file runs in the sandbox.",
     "Assignment.submission": "What students submit and what the grader supplies.",
     "Assignment.limits": "Resource limits of the sandboxed student process.",
