@@ -92,6 +92,37 @@ class Component:
 
 
 @dataclass(frozen=True)
+class NotebookEdition:
+    """`submission.notebook:`: the assignment also comes as one Jupyter notebook. Students may
+    upload it instead of the files; the grader runs its code cells and grades what they
+    defined with the same checks (autograder/notebooks/)."""
+
+    file: str
+    """The student notebook's name (e.g. `measuring.ipynb`): generated into the handout by
+    the build, preferred when an upload holds several notebooks."""
+    spec: str = "notebook.yaml"
+    """Its cells (markdown, and which reference code goes in which cell), a path relative to
+    the solution folder."""
+    cell_seconds: float = 10.0
+    """Each code cell's time limit while grading."""
+    total_seconds: float = 30.0
+    """All code cells together (later cells still get at least a second each)."""
+    skip_tags: tuple[str, ...] = ("skip-grading",)
+    """Cells with one of these tags are never run by the grader."""
+    skip_tag_prefixes: tuple[str, ...] = ("manual:",)
+    """Nor cells with a tag that starts so (manual parts: figures, written answers)."""
+    hidden_tags: tuple[str, ...] = ("hidden",)
+    """Cells of the reference notebook left out of the student notebook."""
+
+    def skipped_by(self, tags: list[str]) -> str:
+        """The tag that keeps a cell from running while grading, or ''."""
+        for tag in tags:
+            if tag in self.skip_tags or tag.startswith(self.skip_tag_prefixes):
+                return tag
+        return ""
+
+
+@dataclass(frozen=True)
 class SubmissionSpec:
     """What a submission must contain after normalization."""
 
@@ -104,6 +135,8 @@ class SubmissionSpec:
     provided: tuple[str, ...] = ()
     """Given files (paths in the canonical layout) that students do not write: the handout
     ships them and the grader always supplies its own copy, replacing any submitted one."""
+    notebook: NotebookEdition | None = None
+    """The notebook edition, when the assignment has one."""
 
 
 class PolicyAnchor(str, enum.Enum):
@@ -535,6 +568,35 @@ def _policy(data: Any, where: str) -> tuple[PolicyWindow, ...]:
     return tuple(windows)
 
 
+def _notebook(data: Any, where: str) -> NotebookEdition | None:
+    if data is None:
+        return None
+    key = f"{where}.notebook"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{key} must be a mapping with 'file', got {data!r}")
+    _no_unknown(data, set(NotebookEdition.__dataclass_fields__), key)
+    name = str(_require(data, "file", key))
+    if not name.endswith(".ipynb") or "/" in name:
+        raise ConfigError(f"{key}.file must be a notebook file name (*.ipynb), got {name!r}")
+    fields: dict[str, Any] = {"file": name}
+    for field_name in ("cell_seconds", "total_seconds"):
+        if field_name in data:
+            value = data[field_name]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ConfigError(f"{key}.{field_name} must be a positive number of seconds, "
+                                  f"got {value!r}")
+            fields[field_name] = float(value)
+    for field_name in ("skip_tags", "skip_tag_prefixes", "hidden_tags"):
+        if field_name in data:
+            value = data[field_name]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{key}.{field_name} must be a list of tags, got {value!r}")
+            fields[field_name] = tuple(value)
+    if "spec" in data:
+        fields["spec"] = str(data["spec"])
+    return NotebookEdition(**fields)
+
+
 def load_assignment(path: str | Path, root: str | Path | None = None) -> Assignment:
     """Load and validate one assignment.yaml; `root` defaults to the repository root."""
     path = Path(path).resolve()
@@ -550,7 +612,7 @@ def load_assignment(path: str | Path, root: str | Path | None = None) -> Assignm
                 where)
     root = Path(root) if root else path.parents[2]
     sub = _require(data, "submission", where)
-    _no_unknown(sub, {"package", "files", "forbidden_imports", "provided"},
+    _no_unknown(sub, {"package", "files", "forbidden_imports", "provided", "notebook"},
                 f"{where}: submission")
     files = tuple(_require(sub, "files", f"{where}: submission"))
     if not files:
@@ -579,7 +641,8 @@ def load_assignment(path: str | Path, root: str | Path | None = None) -> Assignm
         suite=str(_require(data, "suite", where)),
         submission=SubmissionSpec(sub.get("package"), files,
                                   tuple(sub.get("forbidden_imports") or ()),
-                                  tuple(sub.get("provided") or ())),
+                                  tuple(sub.get("provided") or ()),
+                                  _notebook(sub.get("notebook"), f"{where}: submission")),
         limits=_limits(data.get("limits") or {}, where),
         torch_device=torch_device,
         components=components,

@@ -1,6 +1,7 @@
 """The student handout artifact (build/<a>/handout/ and handout.zip) holds exactly what the YAML
-says students get: skeleton files, given files, public tests and HANDOUT.md; never the YAML or
-anything else instructor-only."""
+says students get: skeleton files, given files, public tests and HANDOUT.md (with a notebook
+edition: the student notebook and export_pdf.py); never the YAML or anything else
+instructor-only."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.build.handout import build_handout
+from autograder.build.handout import EXPORT_SOURCE, EXPORT_TOOL, build_handout
 from autograder.build.pipeline import build_assignment
 from autograder.config import ConfigError, load_assignment
 from autograder.paths import CoursePaths
@@ -26,6 +27,8 @@ def _declared(name: str) -> list[str]:
     public = [p.relative_to(a.solution).as_posix() for p in tests.rglob("*")
               if p.is_file() and "__pycache__" not in p.parts]
     text = ["HANDOUT.md"] if (PATHS.handout(name) / "HANDOUT.md").is_file() else []
+    notebook = a.submission.notebook
+    text += [notebook.file, EXPORT_TOOL] if notebook else []
     return sorted([*a.submission.files, *a.submission.provided, *public, *text])
 
 
@@ -75,7 +78,8 @@ def test_handout_matches_the_committed_skeleton(handouts, name):
     folder, _archive = handouts[name]
     committed = PATHS.handout(name)
     for rel in _files(folder):
-        assert (folder / rel).read_bytes() == (committed / rel).read_bytes(), rel
+        source = EXPORT_SOURCE if rel == EXPORT_TOOL else committed / rel
+        assert (folder / rel).read_bytes() == source.read_bytes(), rel
     assert (committed / "assignment.yaml").is_file()  # the committed folder keeps it
 
 

@@ -148,7 +148,7 @@ title: M
 seed: 1
 solution: solutions/m
 suite: m_suite
-submission: {files: [m.py]}
+submission: {files: [m.py], notebook: {file: m.ipynb}}
 components:
   - id: c
     title: C
@@ -169,16 +169,18 @@ def test_the_documented_defaults_are_the_loaders(tmp_path):
               config.Limits: a.limits, config.Requirements: a.requirements,
               config.Component: a.components[0], config.CheckSpec: a.components[0].checks[0],
               config.PolicyWindow: a.policy[0], config.AuditSpec: a.audit,
-              config.LatePolicy: a.late}
+              config.LatePolicy: a.late, config.NotebookEdition: a.submission.notebook}
     required = {"Assignment": {"name", "title", "seed", "solution", "suite", "submission",
                                "components"}, "SubmissionSpec": {"files"},
                 "Component": {"id", "title", "checks"}, "CheckSpec": {"title", "points"},
+                "NotebookEdition": {"file"},
                 "PolicyWindow": {"start_days"}}
     for _heading, cls, skip in schema_doc.SECTIONS:
         for key, _tp, default, _doc in schema_doc.rows(cls, skip):
             is_required = default == "**required**"
             assert is_required == (key in required.get(cls.__name__, set())), (cls, key)
-            if is_required or cls is config.Assignment and key in {"policy", "audit", "late"}:
+            if is_required or cls is config.Assignment and key in {"policy", "audit", "late"} \
+                    or cls is config.SubmissionSpec and key == "notebook":
                 continue
             value = getattr(loaded[cls], key)
             value = value.value if hasattr(value, "value") else value

@@ -2,8 +2,9 @@
 
 It holds exactly what the YAML says students get, built from the sources: the skeleton of every
 submitted file (`submission.files`, solution fences turned into stubs), the given files
-(`submission.provided`), the public tests (`solutions/<a>/tests/`) and the handout text
-(`HANDOUT.md`, written by hand beside the YAML) when there is one. Nothing else: never the
+(`submission.provided`), the public tests (`solutions/<a>/tests/`), the handout text
+(`HANDOUT.md`, written by hand beside the YAML) when there is one, and with a notebook edition
+the student notebook and `export_pdf.py` (its manual parts to a PDF). Nothing else: never the
 YAML (seed, hidden check parameters, audit settings), the suite or staff notes. The committed
 `assignments/<a>/` folder keeps the YAML beside the skeleton for instructors; post the
 artifact (or push it to a classroom repository) instead.
@@ -20,6 +21,10 @@ from ..config import Assignment, ConfigError
 from .skeleton import BEGIN, build_skeleton
 
 HANDOUT_TEXT = "HANDOUT.md"
+EXPORT_TOOL = "export_pdf.py"
+"""With a notebook edition: `python export_pdf.py <notebook>` writes the PDF of its manual
+parts (the platform's own exporter, self-contained: public code, no grader in it)."""
+EXPORT_SOURCE = Path(__file__).resolve().parents[1] / "notebooks" / "export_pdf.py"
 INSTRUCTOR_ONLY = frozenset({"assignment.yaml", "bugs.yaml"})
 """File names that never go to students, whatever the YAML lists."""
 _IGNORED = ("__pycache__", ".pytest_cache")
@@ -43,6 +48,9 @@ def handout_manifest(assignment: Assignment, text_dir: Path) -> list[str]:
     listed += _public_tests(assignment)
     if (text_dir / HANDOUT_TEXT).is_file():
         listed.append(HANDOUT_TEXT)
+    notebook = assignment.submission.notebook
+    if notebook is not None:  # the notebook edition and the tool that exports its manual parts
+        listed += [notebook.file, EXPORT_TOOL]
     for rel in listed:
         if Path(rel).name in INSTRUCTOR_ONLY or Path(rel).is_absolute() or ".." in Path(rel).parts:
             raise ConfigError(f"{assignment.source or assignment.name}: {rel!r} cannot go in the "
@@ -67,6 +75,10 @@ def build_handout(assignment: Assignment, text_dir: Path, out_dir: Path) -> tupl
             shutil.copyfile(assignment.solution / rel, stage / rel)
         if HANDOUT_TEXT in manifest:
             shutil.copyfile(text_dir / HANDOUT_TEXT, stage / HANDOUT_TEXT)
+        notebook = assignment.submission.notebook
+        if notebook is not None:  # written into text_dir by the build's notebook step
+            shutil.copyfile(text_dir / notebook.file, stage / notebook.file)
+            shutil.copyfile(EXPORT_SOURCE, stage / EXPORT_TOOL)
         written = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
         if written != manifest:
             extra, missing = set(written) - set(manifest), set(manifest) - set(written)

@@ -51,7 +51,7 @@ def base_context(name: str) -> dict:
 
 def render_lean(name: str, context: dict) -> str:
     """One of the lean files (`setup.sh`, `requirements.txt`, ...) as the zip carries it."""
-    return TEMPLATES.get_template(LEAN_FILES[name]).render(**context)
+    return TEMPLATES.get_template(LEAN_FILES[name]).render(stub=STUB_NOTEBOOK, **context)
 
 
 def otter_config(points: float, seed: int) -> dict:

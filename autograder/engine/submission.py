@@ -2,8 +2,10 @@
 
 Accepted: a zip of the assignment folder (any nesting), a zip of the package folder alone,
 files uploaded one by one (flat), a GitHub repository tree, or a folder holding any of these
-(Gradescope may keep the zip, its extracted files, or both). Every surprise becomes a message
-naming the file: missing (with a suggestion), extra, unreadable, too large, or unsafe.
+(Gradescope may keep the zip, its extracted files, or both). For an assignment with a notebook
+edition, an upload holding one .ipynb (and none of the .py files) is first turned into the
+canonical layout by `autograder.notebooks.convert`. Every surprise becomes a message naming the
+file: missing (with a suggestion), extra, unreadable, too large, or unsafe.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ..config import SubmissionSpec
 from .display import shown
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_NOTEBOOK_BYTES = 40 * 1024 * 1024  # a notebook's outputs (images) may be large; never read
 MAX_TOTAL_BYTES = 50 * 1024 * 1024
 MAX_FILES = 2000
 JUNK_PARTS = {"__MACOSX", "__pycache__", ".git", ".ipynb_checkpoints", ".DS_Store", ".idea",
@@ -45,6 +48,10 @@ class Normalized:
         return bool(self.found)
 
 
+def _limit(name: str) -> int:
+    return MAX_NOTEBOOK_BYTES if name.lower().endswith(".ipynb") else MAX_FILE_BYTES
+
+
 def _safe_members(zf: zipfile.ZipFile, notes: list[str], label: str) -> list[zipfile.ZipInfo]:
     members, total = [], 0
     for info in zf.infolist():
@@ -59,9 +66,9 @@ def _safe_members(zf: zipfile.ZipFile, notes: list[str], label: str) -> list[zip
         if stat.S_ISLNK(mode):
             notes.append(f"{label}: skipped '{name}' (symbolic link)")
             continue
-        if info.file_size > MAX_FILE_BYTES:
+        if info.file_size > _limit(name):
             notes.append(f"{label}: skipped '{name}' ({info.file_size / 2**20:.0f} MB, larger "
-                         f"than the {MAX_FILE_BYTES // 2**20} MB limit per file)")
+                         f"than the {_limit(name) // 2**20} MB limit per file)")
             continue
         total += info.file_size
         if total > MAX_TOTAL_BYTES or len(members) >= MAX_FILES:
@@ -87,9 +94,9 @@ def _collect(source: Path, notes: list[str]) -> dict[str, bytes]:
             except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
                 notes.append(f"'{rel}' is not a readable zip file ({exc})")
             return
-        if len(data) > MAX_FILE_BYTES:
+        if len(data) > _limit(rel):
             notes.append(f"skipped '{rel}' ({len(data) / 2**20:.0f} MB, larger than the "
-                         f"{MAX_FILE_BYTES // 2**20} MB limit per file)")
+                         f"{_limit(rel) // 2**20} MB limit per file)")
             return
         if len(files) < MAX_FILES:
             files[rel] = data
@@ -105,9 +112,9 @@ def _collect(source: Path, notes: list[str]) -> dict[str, bytes]:
             continue
         if rel == "__init__.py" and path.stat().st_size == 0:
             continue
-        if path.stat().st_size > MAX_FILE_BYTES and not rel.lower().endswith(".zip"):
+        if path.stat().st_size > _limit(rel) and not rel.lower().endswith(".zip"):
             notes.append(f"skipped '{rel}' ({path.stat().st_size / 2**20:.0f} MB, larger than "
-                         f"the {MAX_FILE_BYTES // 2**20} MB limit per file)")
+                         f"the {_limit(rel) // 2**20} MB limit per file)")
             continue
         add(rel, path.read_bytes())
     return files
@@ -141,6 +148,10 @@ def normalize(source: Path, spec: SubmissionSpec, dest: Path) -> Normalized:
     if not source.exists():
         return Normalized(dest, (), spec.files, (f"submission not found: {source}",))
     files = _collect(source, notes)
+    from ..notebooks.convert import convert_upload  # a notebook edition: its canonical layout
+
+    notebook = convert_upload(files, spec, notes)
+    files = notebook.files
     prefix = _anchor(files, spec.files)
     placed: dict[str, str] = {}
     # 1. Everything under the anchor keeps its layout (helper modules next to the package too).
@@ -165,7 +176,7 @@ def normalize(source: Path, spec: SubmissionSpec, dest: Path) -> Normalized:
     used = {rel for target, rel in placed.items() if target in required}
     missing = [req for req in spec.files if req not in placed]
     leftovers = sorted(rel for rel in files if rel not in used)
-    for req in missing:
+    for req in missing if not notebook.active else ():
         close = difflib.get_close_matches(PurePosixPath(req).name,
                                           [PurePosixPath(r).name for r in leftovers], n=1,
                                           cutoff=0.75)
@@ -174,6 +185,8 @@ def normalize(source: Path, spec: SubmissionSpec, dest: Path) -> Normalized:
     package = f"{spec.package}/" if spec.package else None
     for rel in leftovers:
         target = next((t for t, r in placed.items() if r == rel), rel)
+        if rel in notebook.generated:
+            continue
         if rel.endswith(".ipynb"):
             notes.append(_notebook_note(rel, files[rel]))
         elif target in spec.provided or PurePosixPath(rel).name in {

@@ -26,6 +26,7 @@ END = "<!-- END GENERATED -->"
 SECTIONS: tuple[tuple[str, type, frozenset[str]], ...] = (
     ("top level", config.Assignment, frozenset({"root", "source"})),
     ("`submission:`", config.SubmissionSpec, frozenset()),
+    ("`submission: notebook:` (optional)", config.NotebookEdition, frozenset()),
     ("`limits:` (all optional)", config.Limits, frozenset()),
     ("`requirements:` (optional)", config.Requirements, frozenset()),
     ("`components:` (a list; each item)", config.Component, frozenset()),
@@ -72,6 +73,7 @@ LOADER_DEFAULTS = {
     "Assignment.audit": "none (no audit)",
     "Assignment.requirements": "numpy only",
     "SubmissionSpec.package": "null",
+    "SubmissionSpec.notebook": "none (files only)",
     "Component.visibility": "`visible`",
     "PolicyWindow.end_days": "null",
 }
