@@ -3,13 +3,14 @@ Gradescope's default machine: 768 MB of memory (a memory cgroup, no swap) and ha
 cgroup quota of 50 ms per 100 ms), as root without namespaces (AG_SANDBOX_LAYERS=uid).
 
     .venv/bin/python benchmarks/gradescope_check.py [ASSIGNMENT ...] [--memory-mb 768]
-        [--cpus 0.5] [--json build/gradescope-check.json]
+        [--cpus 0.5] [--json build/gradescope-check.json] [--env DIR]
 
 Each run: the built zip (build/<a>/autograder.zip, built if missing) unpacked into an emulated
 /autograder root, the reference solution as the submission, the zip's own run_autograder. It
 records the score, wall time and the cgroup's peak memory (page cache included, as the
 container's limit counts it) and OOM kills, and says which Gradescope machine the grader needs.
-The Python environment is this checkout's (see README: the zip's own requirements differ).
+The Python environment is this checkout's, or with `--env DIR` a virtual environment built from
+the zip's own requirements.txt on the image's Python (3.10; README, "Gradescope's machine").
 Needs root and cgroup v1 memory and cpu controllers; says so and exits 2 otherwise.
 """
 
@@ -83,14 +84,16 @@ class Machine:
 
 
 def needs(peak_mb: float, memory_mb: int, score_ok: bool, oom: int) -> str:
+    machine = ("the default machine (768 MB, 0.5 CPU)" if memory_mb == 768
+               else f"a {memory_mb} MB machine")
     if score_ok and not oom and peak_mb <= 0.9 * memory_mb:
-        return "default machine (768 MB, 0.5 CPU)"
+        return f"fits {machine}"
     if score_ok and not oom:
-        return "default machine, under 10 % headroom: consider 1.5 GB"
-    return "more than the default machine: raise memory in Gradescope's settings"
+        return f"fits {machine}, under 10 % headroom: consider more memory"
+    return f"more than {machine}: raise memory in Gradescope's settings"
 
 
-def run(name: str, memory_mb: int, cpus: float) -> dict:
+def run(name: str, memory_mb: int, cpus: float, bin_dir: Path = BIN) -> dict:
     from autograder.paths import CoursePaths
 
     paths = CoursePaths()
@@ -114,7 +117,7 @@ def run(name: str, memory_mb: int, cpus: float) -> dict:
                     shutil.copy(path, root / "submission" / rel)
             (root / "submission_metadata.json").write_text("{}")
             env = {**os.environ, "AG_ROOT": str(root), "AG_SANDBOX_LAYERS": "uid",
-                   "PATH": f"{BIN}:{os.environ['PATH']}"}
+                   "PATH": f"{bin_dir}:{os.environ['PATH']}"}
             start = time.monotonic()
             proc = subprocess.run(machine.wrap(["bash", str(root / "source" / "run_autograder")]),
                                   env=env, capture_output=True, text=True, timeout=1800)
@@ -140,7 +143,15 @@ def main() -> None:
     parser.add_argument("--memory-mb", type=int, default=768)
     parser.add_argument("--cpus", type=float, default=0.5)
     parser.add_argument("--json", type=Path, default=REPO / "build" / "gradescope-check.json")
+    parser.add_argument("--env", type=Path, default=None,
+                        help="a virtual environment to run the zip under (its bin/python3), "
+                             "e.g. one built from the zip's requirements.txt on Python 3.10")
     args = parser.parse_args()
+    bin_dir = (args.env / "bin") if args.env else BIN
+    versions = subprocess.run(
+        [str(bin_dir / "python3"), "-c", "import sys, numpy, torch; print(f'Python "
+         "{sys.version.split()[0]}, numpy {numpy.__version__}, torch {torch.__version__}')"],
+        capture_output=True, text=True).stdout.strip() or "(versions unknown)"
     why = cgroups_available()
     if why:
         print(f"gradescope-check: cannot emulate Gradescope's machine here: {why}")
@@ -150,9 +161,10 @@ def main() -> None:
     for name in names:
         print(f"  {name}: grading the reference in {args.memory_mb} MB / {args.cpus:g} CPU ...",
               flush=True)
-        rows.append(run(name, args.memory_mb, args.cpus))
+        rows.append(run(name, args.memory_mb, args.cpus, bin_dir))
     print(f"\nGradescope's machine emulated: {args.memory_mb} MB memory cgroup (no swap), "
-          f"{args.cpus:g} CPU quota, root without namespaces; {os.cpu_count()} cores here")
+          f"{args.cpus:g} CPU quota, root without namespaces; {os.cpu_count()} cores here; "
+          f"{versions}")
     print("| assignment | score | wall s | peak memory MB (page cache incl.) | OOM kills | "
           "Gradescope machine |")
     print("|---|---|---|---|---|---|")
