@@ -14,10 +14,8 @@ import click
               help="The make-test audit: a deterministic sample (audit.test_sample), slow "
                    "checks of other components skipped.")
 @click.option("-j", "--workers", type=int, default=2, show_default=True,
-              help="Grading processes (0: in this process).")
-@click.option("--engine", type=click.Choice(["process", "batch"]), default="process",
-              show_default=True, help="process: concurrent.futures; batch: the batch "
-              "grader's supervised pool.")
+              help="Grading processes of the batch grader's supervised pool (0: in this "
+                   "process).")
 @click.option("--max-mutants", type=int, default=None,
               help="Grade a deterministic sample of this many mutants.")
 @click.option("--seed", type=int, default=None, help="Sample seed (default: audit.seed).")
@@ -46,7 +44,7 @@ import click
                    "first failing check, points lost measured on a sample).")
 @click.option("--list-operators", is_flag=True, help="List the mutation operators and exit.")
 @click.option("--no-fail", is_flag=True, help="Exit 0 even when a grader is under its minimum.")
-def audit(assignments: tuple[str, ...], quick: bool, workers: int, engine: str,
+def audit(assignments: tuple[str, ...], quick: bool, workers: int,
           max_mutants: int | None, seed: int | None, operators: tuple[str, ...],
           files: tuple[str, ...], no_random_probes: bool, budget: float | None, no_cache: bool,
           no_bugs: bool, out: Path | None, direction: str, accept_sample: int | None,
@@ -86,7 +84,7 @@ def audit(assignments: tuple[str, ...], quick: bool, workers: int, engine: str,
         assignment = _load(name)
         folder = out if out and len(names) == 1 else (out / name if out else
                                                        PATHS.build / "audit" / name)
-        options = AuditOptions(quick=quick, workers=workers, engine=engine,
+        options = AuditOptions(quick=quick, workers=workers,
                                max_mutants=max_mutants, seed=seed,
                                operators=list(operators) or None, files=list(files) or None,
                                random_probes=not no_random_probes, budget=budget, cache=not no_cache,

@@ -66,9 +66,8 @@ class AuditError(RuntimeError):
 class AuditOptions:
     quick: bool = False
     workers: int = 2
-    """Grading processes; 0 grades in this process (tests)."""
-    engine: str = "process"
-    """'process' (concurrent.futures) or 'batch' (autograder.batch's supervised pool)."""
+    """Processes of the batch grader's supervised pool (timeouts, dead-worker retries, the
+    same pool `batch grade` uses); 0 grades in this process (tests)."""
     max_mutants: int | None = None
     """Overrides the YAML's audit.max_mutants (full) or audit.test_sample (quick)."""
     seed: int | None = None
@@ -230,11 +229,11 @@ class Progress:
 
 # -- running tasks -------------------------------------------------------------------------------
 class Runner:
-    """Runs task dicts on `workers` processes and yields result dicts as they complete."""
+    """Runs task dicts on `workers` processes of the batch grader's supervised pool (the one
+    pool of the project) and yields result dicts as they complete."""
 
-    def __init__(self, workers: int, engine: str, paths: list[str], timeout: float) -> None:
-        self.workers, self.engine, self.paths, self.timeout = workers, engine, paths, timeout
-        self._executor = None
+    def __init__(self, workers: int, paths: list[str], timeout: float) -> None:
+        self.workers, self.paths, self.timeout = workers, paths, timeout
         self._tmp = None
 
     def __enter__(self) -> "Runner":
@@ -244,9 +243,6 @@ class Runner:
         self.close()
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
@@ -263,37 +259,7 @@ class Runner:
                     return
                 yield dispatch(task)
             return
-        if self.engine == "batch":
-            yield from self._run_batch(tasks, stop)
-            return
-        yield from self._run_processes(tasks, stop)
-
-    def _run_processes(self, tasks: list[dict], stop: Callable[[], bool]) -> Iterator[dict]:
-        import multiprocessing as mp
-        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=mp.get_context("spawn"), initializer=init_worker,
-                initargs=(self.paths, True))
-        pending = list(reversed(tasks))
-        running: dict[Any, dict] = {}
-        while pending or running:
-            while pending and len(running) < 2 * self.workers and not stop():
-                task = pending.pop()
-                running[self._executor.submit(dispatch, task)] = task
-            if not running:
-                return
-            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            for future in done:
-                task = running.pop(future)
-                try:
-                    yield future.result()
-                except Exception as exc:  # a worker died (killed for memory, a crash)
-                    yield {"id": task["id"], "ok": False, "seconds": 0.0,
-                           "error": f"the audit worker failed: {type(exc).__name__}: {exc}"}
-            if stop():
-                pending.clear()
+        yield from self._run_batch(tasks, stop)
 
     def _run_batch(self, tasks: list[dict], stop: Callable[[], bool]) -> Iterator[dict]:
         """The batch grader's supervised pool (timeouts, dead-worker retries)."""
@@ -424,7 +390,7 @@ def run_audit(assignment: Assignment, options: AuditOptions | None = None,
     bug_results: list[dict] = []
     deadline = started + options.budget if options.budget is not None else None
     stop = (lambda: time.monotonic() > deadline) if deadline else (lambda: False)
-    with Runner(options.workers, options.engine, paths, timeout) as runner:
+    with Runner(options.workers, paths, timeout) as runner:
         # phase 0: the reference (instrumented and plain) and the hand-written bugs
         union: list[str] | None = None
         if options.quick:
@@ -602,7 +568,7 @@ def run_acceptance(assignment: Assignment, options: AuditOptions, sources: dict[
     if tasks:
         entries = {task["id"]: (v, key) for task, v, key in tasks}
         progress = Progress(len(tasks), f"{assignment.name} correct variants", options.progress)
-        with Runner(options.workers, options.engine, paths, timeout) as runner:
+        with Runner(options.workers, paths, timeout) as runner:
             for out in runner.run([task for task, _v, _k in tasks]):
                 v, key = entries[out["id"]]
                 rec = _variant_record(v, out)

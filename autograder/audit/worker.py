@@ -11,7 +11,7 @@ functions, optionally restricted to some checks, each wrapped to
   check (which checks execute which mutation site).
 
 Tasks are plain dicts in and out (JSON-able, except recordings: numpy values), so the same
-function serves a ProcessPoolExecutor and the batch pool's `task_fn` hook.
+function serves the batch pool's `task_fn` hook (the audit's only pool) and in-process runs.
 """
 
 from __future__ import annotations
