@@ -307,11 +307,17 @@ def _id_column(header: Sequence[str], wanted: str | None, defaults: Sequence[str
     return columns
 
 
-def _student(cells: Sequence[str], columns: Sequence[int], where: str) -> str:
-    """The first non-empty id among `columns`; RosterError when none is usable."""
+def _student(cells: Sequence[str], columns: Sequence[int], where: str,
+             problems: list[str]) -> str | None:
+    """The first non-empty id among `columns`; None (the row is reported in `problems` as
+    ignored) when none is usable."""
     value = next((cells[c].strip() for c in columns if c < len(cells) and cells[c].strip()),
                  "")
-    return check_student_id(value, where)
+    try:
+        return check_student_id(value, where)
+    except RosterError as error:
+        problems.append(f"{error}; row ignored")
+        return None
 
 
 def _number_or_none(text: str) -> float | None:
@@ -399,10 +405,8 @@ def read_canvas(path: Path, quiz: Quiz, export: LmsExport, id_column: str | None
             problems.append(f"{where}: {len(cells)} cells, the header has {len(header)}; "
                             "row ignored")
             continue
-        try:
-            student = _student(cells, id_columns, where)
-        except RosterError as error:
-            problems.append(f"{error}; row ignored")
+        student = _student(cells, id_columns, where, problems)
+        if student is None:
             continue
         seen: list[tuple[ExportItem, PresentedQuestion, object]] = []
         for column, candidates in columns:
@@ -512,10 +516,8 @@ def read_moodle(path: Path, quiz: Quiz, export: LmsExport, id_column: str | None
             problems.append(f"{where}: attempt state '{cells[state_col].strip()}', not "
                             "Finished; row ignored")
             continue
-        try:
-            student = _student(cells, id_columns, where)
-        except RosterError as error:
-            problems.append(f"{error}; row ignored")
+        student = _student(cells, id_columns, where, problems)
+        if student is None:
             continue
         seen: list[tuple[ExportItem, PresentedQuestion, object]] = []
         for slot_index, number in enumerate(numbers):
