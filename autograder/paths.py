@@ -20,14 +20,19 @@ def course_root() -> Path:
     return Path(value).resolve() if value else REPO_ROOT
 
 
+def import_course_suites(root: Path) -> None:
+    """Make a course folder's suites importable: `<root>/suites/` (a course's suite is the
+    top-level module `<name>_suite` there, as `autograder new --root` writes it)."""
+    suites = Path(root).resolve() / "suites"
+    if suites.is_dir() and str(suites) not in sys.path:
+        sys.path.insert(0, str(suites))
+
+
 def use_course(root: Path) -> Path:
-    """Work on the course folder `root` from now on: its suites/ become importable (a course's
-    suite is the top-level module `<name>_suite` there, as `autograder new --root` writes it)."""
+    """Work on the course folder `root` from now on (its suites importable)."""
     root = Path(root).resolve()
     os.environ[COURSE_ENV] = str(root)
-    suites = str(root / "suites")
-    if root != REPO_ROOT and suites not in sys.path:
-        sys.path.insert(0, suites)
+    import_course_suites(root)
     return root
 
 

@@ -11,6 +11,7 @@ for `batch report`; `late_changes` compares an assignment's last two late runs f
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,18 +35,10 @@ def policy_from(data: dict[str, Any]) -> LatePolicy:
 
 
 def _stored_term(book: Gradebook, run: Any) -> AssignmentTerm:
-    groups = book.late_groups(run["run_id"])
     cases = tuple(LateCase(d.assignment, d.member, d.created_at, d.due, d.due_source, d.reason,
-                           groups.get(d.member, ()))
-                  for d in book.late(run["run_id"]).values())
-    return AssignmentTerm(run["assignment"], policy_from(_json(run["policy"])), cases,
+                           group) for d, group in book.late_rows(run["run_id"]))
+    return AssignmentTerm(run["assignment"], policy_from(json.loads(run["policy"])), cases,
                           run["due"])
-
-
-def _json(text: str) -> dict[str, Any]:
-    import json
-
-    return json.loads(text)
 
 
 def _latest_runs(book: Gradebook) -> dict[str, Any]:

@@ -560,18 +560,17 @@ class Gradebook:
             sql, args = sql + " WHERE assignment = ?", (assignment,)
         return self.db.execute(sql + " ORDER BY run_id", args).fetchall()
 
-    def late(self, run_id: int) -> dict[str, Any]:
-        """member -> late.LateDecision recorded by one run."""
+    def late_rows(self, run_id: int) -> list[tuple[Any, tuple[str, ...]]]:
+        """(late.LateDecision, the member's group) per member recorded by one run."""
         from ..late import LateDecision
 
-        return {row["member"]: LateDecision(**json.loads(row["decision"]))
+        return [(LateDecision(**json.loads(row["decision"])), tuple(json.loads(row["grp"])))
                 for row in self.db.execute("SELECT * FROM late WHERE run_id = ? ORDER BY member",
-                                           (run_id,))}
+                                           (run_id,))]
 
-    def late_groups(self, run_id: int) -> dict[str, tuple[str, ...]]:
-        return {row["member"]: tuple(json.loads(row["grp"]))
-                for row in self.db.execute("SELECT member, grp FROM late WHERE run_id = ?",
-                                           (run_id,))}
+    def late(self, run_id: int) -> dict[str, Any]:
+        """member -> late.LateDecision recorded by one run."""
+        return {decision.member: decision for decision, _group in self.late_rows(run_id)}
 
     def integrity(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..config import Assignment
-from ..paths import REPO_ROOT, CoursePaths
+from ..paths import REPO_ROOT, CoursePaths, import_course_suites
 
 NAME_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
@@ -51,9 +51,7 @@ def suite_location(root: Path, name: str) -> tuple[str, Path]:
 
 def load(root: Path, name: str) -> Assignment:
     """Load a scaffolded assignment under `root` (DIR/suites goes on sys.path first)."""
-    suites = str(Path(root).resolve() / "suites")
-    if not in_checkout(root) and suites not in sys.path:
-        sys.path.insert(0, suites)
+    import_course_suites(root)
     return CoursePaths(Path(root).resolve()).load(name)
 
 

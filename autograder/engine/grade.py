@@ -8,7 +8,6 @@ decoded and checked itself.
 from __future__ import annotations
 
 import importlib
-import sys
 import tempfile
 import time
 import traceback
@@ -29,9 +28,9 @@ import numpy as np
 def load_suite(assignment: Assignment) -> Suite:
     """Import the assignment's hidden suite and check it against the YAML (a course folder's
     suites/ is importable first: its suites are top-level `<name>_suite` modules there)."""
-    suites = Path(assignment.root) / "suites"
-    if suites.is_dir() and str(suites) not in sys.path:
-        sys.path.insert(0, str(suites))
+    from ..paths import import_course_suites
+
+    import_course_suites(assignment.root)
     module = importlib.import_module(assignment.suite)
     suite: Suite = module.SUITE
     suite.validate_against(assignment)

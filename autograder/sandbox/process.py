@@ -317,6 +317,11 @@ class Sandbox:
         self.disk = DiskWatcher(self.work, settings.limits.disk_mb << 20,
                                 settings.limits.disk_files)
 
+    @property
+    def _work_is_tmpfs(self) -> bool:
+        """Is the child's folder the size-limited tmpfs of view.sh (namespaces available)?"""
+        return self.caps.namespaces and self.private_work
+
     # -- setup -------------------------------------------------------------------------------
     def _setup_dirs(self) -> None:
         os.chmod(self._base, 0o711)
@@ -370,7 +375,7 @@ class Sandbox:
             # files beyond the submission's own count against disk_files
             inodes = lim.disk_files + sum(1 for _ in self.work.rglob("*")) + 1
             tmpfs = [str(self.work), str(lim.disk_mb), str(inodes), owner] \
-                if self.private_work else ["-", "0", "0", "0"]
+                if self._work_is_tmpfs else ["-", "0", "0", "0"]
             cmd = ["unshare", "--mount", "--net", "--pid", "--fork", "--kill-child",
                    "--mount-proc", "--", "/bin/sh", str(self._base / "ag" / "view.sh"),
                    str(new_root), *tmpfs, *self._visible_paths(runtime.pythonpath), "--",
@@ -419,7 +424,8 @@ class Sandbox:
             env=env, cwd=str(self.work), pass_fds=(reply_w,), start_new_session=True,
             preexec_fn=self._preexec)
         os.close(reply_w)
-        self.disk.watch(self._proc.pid)
+        if not self._work_is_tmpfs:  # a size-limited tmpfs bounds the folder by itself
+            self.disk.watch(self._proc.pid)
         self._reply_fd = reply_r
         self._buffer.clear()
         self.starts += 1
