@@ -122,11 +122,18 @@ def demo() -> None:
 
 
 @main.command()
-@click.argument("assignment")
-def table(assignment: str) -> None:
+@click.argument("assignment", required=False)
+@click.option("--public", is_flag=True, help="every assignment's public checks (the handouts' "
+              "check.py) instead")
+def table(assignment: str | None, public: bool) -> None:
     """Print ASSIGNMENT's components, checks and points as a Markdown table (for docs)."""
-    from .report.docs import points_table
+    from .report.docs import points_table, public_checks_table
 
+    if public:
+        click.echo(public_checks_table([_load(n) for n in PATHS.assignment_names()]))
+        return
+    if assignment is None:
+        raise click.UsageError("name an assignment, or use --public")
     click.echo(points_table(_load(assignment)))
 
 

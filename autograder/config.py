@@ -7,12 +7,12 @@ Every consumer (skeleton build, grader build, engine, README, tests) reads assig
 from __future__ import annotations
 
 import enum
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 
 class ConfigError(ValueError):
@@ -75,6 +75,9 @@ class CheckSpec:
     """Per-call wall-time override for this check (training runs)."""
     params: dict[str, Any] = field(default_factory=dict)
     """Numbers the check uses that instructors may tune (thresholds), e.g. a target accuracy."""
+    public: bool = False
+    """A public check: its code lives in the suite's `public.py` and ships in the handout, where
+    `python check.py` / `check("part")` runs it on the student's own code (never the others)."""
 
 
 @dataclass(frozen=True)
@@ -227,8 +230,8 @@ def load_course_late(root: str | Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        data = _read_mapping_file(path) or {}
+    except (OSError, ValueError) as exc:
         raise ConfigError(f"{path}: cannot read YAML: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
@@ -390,6 +393,10 @@ class Assignment:
         """Every check as `component.check`, in YAML order."""
         return [f"{c.id}.{k.id}" for c in self.components for k in c.checks]
 
+    def public_check_keys(self) -> list[str]:
+        """The checks marked `public: true` (shipped in the handout's checker), in YAML order."""
+        return [f"{c.id}.{k.id}" for c in self.components for k in c.checks if k.public]
+
 
 def _require(data: dict[str, Any], key: str, where: str) -> Any:
     if key not in data:
@@ -422,6 +429,12 @@ def _enum(cls: type[enum.Enum], value: Any, where: str) -> Any:
         raise ConfigError(f"{where}: {value!r} is not one of {allowed}") from None
 
 
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: expected true or false, got {value!r}")
+    return value
+
+
 def _component(data: dict[str, Any], where: str) -> Component:
     _no_unknown(data, {"id", "title", "visibility", "checks"}, where)
     cid = _require(data, "id", where)
@@ -430,13 +443,14 @@ def _component(data: dict[str, Any], where: str) -> Component:
         cwhere = f"{where}.checks.{check_id}"
         if not isinstance(spec, dict):
             raise ConfigError(f"{cwhere}: expected a mapping with 'points' and 'title'")
-        _no_unknown(spec, {"points", "title", "seconds", "params"}, cwhere)
+        _no_unknown(spec, {"points", "title", "seconds", "params", "public"}, cwhere)
         points = _require(spec, "points", cwhere)
         if not isinstance(points, (int, float)) or points < 0:
             raise ConfigError(f"{cwhere}: points must be a non-negative number, got {points!r}")
         checks.append(
             CheckSpec(str(check_id), str(_require(spec, "title", cwhere)), float(points),
-                      spec.get("seconds"), dict(spec.get("params") or {}))
+                      spec.get("seconds"), dict(spec.get("params") or {}),
+                      _flag(spec.get("public", False), f"{cwhere}.public"))
         )
     if not checks:
         raise ConfigError(f"{where}: a component needs at least one check")
@@ -597,13 +611,27 @@ def _notebook(data: Any, where: str) -> NotebookEdition | None:
     return NotebookEdition(**fields)
 
 
+def _read_mapping_file(path: Path) -> Any:
+    """A YAML file, or JSON for a `.json` file (the handout's checker has no pyyaml).
+    Raises OSError, or ValueError for text that does not parse."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        return json.loads(text)
+    import yaml  # imported here: the checker shipped in handouts runs without pyyaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def load_assignment(path: str | Path, root: str | Path | None = None) -> Assignment:
     """Load and validate one assignment.yaml; `root` defaults to the repository root."""
     path = Path(path).resolve()
     where = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = _read_mapping_file(path)
+    except (OSError, ValueError) as exc:
         raise ConfigError(f"{where}: cannot read YAML: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: expected a mapping at the top level")

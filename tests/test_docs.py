@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from autograder.report.docs import points_table
+from autograder.report.docs import points_table, public_checks_table
 
 
 def test_readme_points_tables_match_the_yaml(paths):
@@ -12,6 +12,12 @@ def test_readme_points_tables_match_the_yaml(paths):
     for name in paths.assignment_names():
         assert points_table(paths.load(name)) in readme, (
             f"README is stale: paste `python -m autograder table {name}`")
+
+
+def test_readme_public_checks_table_matches_the_yaml(paths):
+    readme = (paths.root / "README.md").read_text()
+    table = public_checks_table([paths.load(n) for n in paths.assignment_names()])
+    assert table in readme, "README is stale: paste `python -m autograder table --public`"
 
 
 def test_handout_target_accuracy_matches_the_grader(beras):

@@ -1,7 +1,7 @@
 """The student handout artifact (build/<a>/handout/ and handout.zip) holds exactly what the YAML
 says students get: skeleton files, given files, public tests and HANDOUT.md (with a notebook
-edition: the student notebook and export_pdf.py); never the YAML or anything else
-instructor-only."""
+edition: the student notebook and export_pdf.py; with public checks: check.py and checker/,
+tested in test_checker.py); never the YAML or anything else instructor-only."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.build.checker import CHECK_PY, FOLDER, checker_files
 from autograder.build.handout import EXPORT_SOURCE, EXPORT_TOOL, build_handout
 from autograder.build.pipeline import build_assignment
 from autograder.config import ConfigError, load_assignment
@@ -29,7 +30,12 @@ def _declared(name: str) -> list[str]:
     text = ["HANDOUT.md"] if (PATHS.handout(name) / "HANDOUT.md").is_file() else []
     notebook = a.submission.notebook
     text += [notebook.file, EXPORT_TOOL] if notebook else []
+    text += list(checker_files(a)) if a.public_check_keys() else []
     return sorted([*a.submission.files, *a.submission.provided, *public, *text])
+
+
+def _checker(rel: str) -> bool:
+    return rel == CHECK_PY or rel.startswith(f"{FOLDER}/")
 
 
 def _files(folder: Path) -> list[str]:
@@ -67,7 +73,8 @@ def test_handout_has_nothing_instructor_only(handouts, name):
     for rel in _files(folder):
         text = (folder / rel).read_text(encoding="utf-8")
         assert "### BEGIN SOLUTION" not in text, rel
-        assert a.suite not in text, rel
+        # the checker names the suite's public module only (test_checker: nothing hidden)
+        assert a.suite not in text.replace(f"{a.suite}.public", ""), rel
         for line in yaml_lines:
             assert line not in text, (rel, line)
 
@@ -78,6 +85,8 @@ def test_handout_matches_the_committed_skeleton(handouts, name):
     folder, _archive = handouts[name]
     committed = PATHS.handout(name)
     for rel in _files(folder):
+        if _checker(rel):  # built, not committed (the engine is not copied into assignments/)
+            continue
         source = EXPORT_SOURCE if rel == EXPORT_TOOL else committed / rel
         assert (folder / rel).read_bytes() == source.read_bytes(), rel
     assert (committed / "assignment.yaml").is_file()  # the committed folder keeps it

@@ -16,6 +16,7 @@ function serves the batch pool's `task_fn` hook (the audit's only pool) and in-p
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import sys
@@ -146,6 +147,7 @@ def grade_recorded(assignment, folder: Path, *, checks: list[str] | None = None,
     decided = []
 
     def wrap(key: str, fn):
+        @functools.wraps(fn)  # keeps __module__: which checks are public (Suite.public_keys)
         def run(trial):
             if decided:
                 raise CheckFailed(SKIPPED)

@@ -3,9 +3,10 @@
 It holds exactly what the YAML says students get, built from the sources: the skeleton of every
 submitted file (`submission.files`, solution fences turned into stubs), the given files
 (`submission.provided`), the public tests (`solutions/<a>/tests/`), the handout text
-(`HANDOUT.md`, written by hand beside the YAML) when there is one, and with a notebook edition
-the student notebook and `export_pdf.py` (its manual parts to a PDF). Nothing else: never the
-YAML (seed, hidden check parameters, audit settings), the suite or staff notes. The committed
+(`HANDOUT.md`, written by hand beside the YAML) when there is one, with a notebook edition
+the student notebook and `export_pdf.py` (its manual parts to a PDF), and with public checks
+`check.py` + `checker/` (the grader's engine and the public checks only: build/checker.py). Nothing else: never the
+YAML (seed, hidden check parameters, audit settings), the hidden checks or staff notes. The committed
 `assignments/<a>/` folder keeps the YAML beside the skeleton for instructors; post the
 artifact (or push it to a classroom repository) instead.
 """
@@ -18,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 from ..config import Assignment, ConfigError
+from .checker import checker_files
 from .skeleton import BEGIN, build_skeleton
 
 HANDOUT_TEXT = "HANDOUT.md"
@@ -51,6 +53,7 @@ def handout_manifest(assignment: Assignment, text_dir: Path) -> list[str]:
     notebook = assignment.submission.notebook
     if notebook is not None:  # the notebook edition and the tool that exports its manual parts
         listed += [notebook.file, EXPORT_TOOL]
+    listed += list(checker_files(assignment))  # check.py + checker/: the public checks
     for rel in listed:
         if Path(rel).name in INSTRUCTOR_ONLY or Path(rel).is_absolute() or ".." in Path(rel).parts:
             raise ConfigError(f"{assignment.source or assignment.name}: {rel!r} cannot go in the "
@@ -79,6 +82,9 @@ def build_handout(assignment: Assignment, text_dir: Path, out_dir: Path) -> tupl
         if notebook is not None:  # written into text_dir by the build's notebook step
             shutil.copyfile(text_dir / notebook.file, stage / notebook.file)
             shutil.copyfile(EXPORT_SOURCE, stage / EXPORT_TOOL)
+        for rel, data in checker_files(assignment).items():
+            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+            (stage / rel).write_bytes(data)
         written = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
         if written != manifest:
             extra, missing = set(written) - set(manifest), set(manifest) - set(written)

@@ -123,11 +123,12 @@ def _in_process():
 
 
 def grade(assignment: Assignment, submission: Path, *, progress: bool = False,
-          isolated: bool = True) -> SubmissionResult:
+          isolated: bool = True, only: tuple[str, ...] = ()) -> SubmissionResult:
     """Grade one submission (a folder, a zip or a single file).
 
-    `isolated=False` runs student code in this process (benchmarks of the harness overhead
-    only: never for untrusted code).
+    `only`: these components or checks alone (`component` or `component.check`; all when
+    empty), e.g. one part in the handout's checker. `isolated=False` runs student code in this process (benchmarks of the harness
+    overhead only: never for untrusted code).
     """
     started = time.monotonic()
     suite = load_suite(assignment)
@@ -149,9 +150,14 @@ def grade(assignment: Assignment, submission: Path, *, progress: bool = False,
         executor = Sandbox if isolated else _in_process()
         with executor(settings, caps) as sandbox:
             for comp in assignment.components:
+                if only and comp.id not in only and not any(
+                        f"{comp.id}.{spec.id}" in only for spec in comp.checks):
+                    continue
                 results = []
                 for spec in comp.checks:
                     key = f"{comp.id}.{spec.id}"
+                    if only and comp.id not in only and key not in only:
+                        continue
                     fraction = 0.0
                     if blocked:
                         reason = "not graded: no gradable submission"

@@ -32,6 +32,15 @@ JUNK_PARTS = {"__MACOSX", "__pycache__", ".git", ".ipynb_checkpoints", ".DS_Stor
 # Files that Otter itself puts into the submission folder; never the student's. Otter also
 # creates an empty root __init__.py (appending to a student's own, so a non-empty one is kept).
 HARNESS_FILES = {"dlgrader_stub.ipynb", "submission_metadata.json"}
+HANDOUT_TOOLS = {"check.py", "export_pdf.py"}
+"""Files of the handout's own tooling (the public checker, the PDF export): a student who
+uploads the whole handout folder gets no note about them (never graded, never copied)."""
+HANDOUT_TOOL_FOLDER = "checker"
+
+
+def _handout_tool(rel: str) -> bool:
+    parts = PurePosixPath(rel).parts
+    return parts[-1] in HANDOUT_TOOLS or HANDOUT_TOOL_FOLDER in parts[:-1]
 
 
 @dataclass(frozen=True)
@@ -185,7 +194,7 @@ def normalize(source: Path, spec: SubmissionSpec, dest: Path) -> Normalized:
     package = f"{spec.package}/" if spec.package else None
     for rel in leftovers:
         target = next((t for t, r in placed.items() if r == rel), rel)
-        if rel in notebook.generated:
+        if rel in notebook.generated or _handout_tool(rel):
             continue
         if rel.endswith(".ipynb"):
             notes.append(_notebook_note(rel, files[rel]))

@@ -25,6 +25,8 @@ from .compare import Called, CheckFailed
 from .oracle import TorchOracle
 
 CheckFn = Callable[["Trial"], None]
+PUBLIC_MODULE = "public"
+"""A suite's module of public checks (`<suite>/public.py`), shipped in the handout."""
 CALL_PROBE = "_ag_call"
 """The runner's built-in generic probe (child/runner.py BUILTIN_PROBES)."""
 
@@ -56,6 +58,18 @@ class Suite:
             raise ConfigError(
                 f"{assignment.source}: suite {assignment.suite} does not match the YAML: "
                 f"checks without code {missing}, code without a YAML entry {extra}")
+        public = set(assignment.public_check_keys())
+        shipped = set(self.public_keys())
+        if public != shipped:
+            raise ConfigError(
+                f"{assignment.source}: `public: true` in the YAML must match the checks in the "
+                f"suite's public.py: marked public but not in public.py {sorted(public - shipped)}"
+                f", in public.py but not marked {sorted(shipped - public)}")
+
+    def public_keys(self) -> list[str]:
+        """Checks registered by the suite's `public` module (the ones the handout ships)."""
+        return [key for key, fn in self.checks.items()
+                if fn.__module__.rpartition(".")[2] == PUBLIC_MODULE]
 
 
 def check_seed(assignment_seed: int, key: str) -> int:

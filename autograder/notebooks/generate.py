@@ -15,6 +15,9 @@ Spec entries (one per cell, in order; `tags:` optional on any):
                               MODULE:@top is the module's other top-level code (imports,
                               constants), without its docstring and `if __name__` block
   code: TEXT                  code written for the notebook (experiments, figures)
+  check: PART                 a cell `check("PART")`: the part's public checks, run by the
+                              student (the handout's check.py; the grader skips such cells);
+                              PART must have public checks
 Top-level keys besides `cells`: `omit` {module: [names]} (definitions left out: CLI entry
 points, `main` by default), `rename` {module: {old: new}} (names that two modules define
 differently, since a notebook has one namespace). Imports of the assignment's own modules are
@@ -193,6 +196,13 @@ def reference_notebook(assignment, source: Path | None = None,
             text = (f"**{title} (graded by hand).** {questions[number]}\n\n"
                     "*Your answer (3-5 sentences):*")
             cells.append(_cell("markdown", text, index, tags))
+        elif "check" in entry:
+            part = str(entry["check"])
+            parts = {key.split(".")[0] for key in assignment.public_check_keys()}
+            if part not in parts:
+                raise SpecError(f"cell {index}: check: {part!r} is not a part with public "
+                                f"checks (those are: {', '.join(sorted(parts)) or 'none'})")
+            cells.append(_cell("code", f'check("{part}")', index, tags))
         elif isinstance(entry.get("code"), str):
             cells.append(_cell("code", entry["code"], index, tags))
         elif isinstance(entry.get("code"), list):
@@ -207,7 +217,8 @@ def reference_notebook(assignment, source: Path | None = None,
                 pieces.append(modules[module].piece(name).strip("\n"))
             cells.append(_cell("code", "\n\n\n".join(pieces), index, tags))
         else:
-            raise SpecError(f"cell {index}: expected markdown, doc, question or code: {entry}")
+            raise SpecError(f"cell {index}: expected markdown, doc, question, check or code: "
+                            f"{entry}")
     for m, module in modules.items():
         left = set(module.defs) - {n for (mm, n) in placed if mm == m} - omit.get(m, {"main"})
         if left:

@@ -1,0 +1,160 @@
+"""`python check.py [part ...]`: the public checks, graded by the grader's own engine.
+
+Runs inside the student's handout (shipped under `checker/autograder/checker/`). The student's
+files are copied into a temporary folder, exactly the files the grader takes
+(`submission.files`; with `--notebook`, the notebook alone, as an upload), and graded by
+`engine.grade` against `checker/assignment.json`: the assignment's YAML reduced to its public
+checks, with a seed of its own. Student code runs in a separate process with the grader's
+limits, so a hang or a crash is reported as the grader reports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+from typing import Any
+
+CHECKER_DIR = Path(__file__).resolve().parents[2]
+"""The handout's `checker/` folder (this file is checker/autograder/checker/run.py)."""
+HANDOUT_DIR = CHECKER_DIR.parent
+ASSIGNMENT_FILE = "assignment.json"
+"""The public part of the assignment's YAML (written by the build)."""
+INFO_FILE = "handout.json"
+"""What the checker says about the rest: hidden checks per part (counts only)."""
+PASS, FAIL = "✓", "✗"
+
+
+class CheckerError(Exception):
+    """A usage error (unknown part, missing notebook): the message says what to do."""
+
+
+def load(checker_dir: Path = CHECKER_DIR) -> tuple[Any, dict]:
+    """The public assignment (config.Assignment) and the handout info."""
+    from ..config import load_assignment
+
+    assignment = load_assignment(checker_dir / ASSIGNMENT_FILE, root=checker_dir)
+    info = json.loads((checker_dir / INFO_FILE).read_text(encoding="utf-8"))
+    return assignment, info
+
+
+def select(assignment: Any, parts: list[str]) -> tuple[str, ...]:
+    """The component ids to grade: `parts`, checked against the assignment's."""
+    known = [c.id for c in assignment.components]
+    unknown = [p for p in parts if p not in known]
+    if unknown:
+        raise CheckerError(f"no public checks for {', '.join(map(repr, unknown))}; the parts "
+                           f"with public checks are: {', '.join(known)}")
+    return tuple(parts)
+
+
+def stage(assignment: Any, folder: Path, notebook: Path | None, tmp: Path) -> Path:
+    """What the grader would receive: the submitted files (or the notebook) in `tmp`."""
+    if notebook is not None:
+        if not notebook.is_file():
+            raise CheckerError(f"no notebook at {notebook}")
+        target = tmp / notebook.name
+        shutil.copyfile(notebook, target)
+        return target
+    sub = tmp / "submission"
+    sub.mkdir()
+    for rel in assignment.submission.files + assignment.submission.provided:
+        source = folder / rel
+        if source.is_file():
+            (sub / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, sub / rel)
+    return sub
+
+
+def grade_public(parts: list[str], folder: Path = HANDOUT_DIR, notebook: Path | None = None,
+                 checker_dir: Path = CHECKER_DIR) -> tuple[Any, Any, dict]:
+    """(result, assignment, info) of the public checks of `parts` on the student's work."""
+    # The student's own code on the student's machine: one plain child process with the
+    # grader's rlimits, none of the grader's namespaces or uid changes.
+    os.environ.setdefault("AG_SANDBOX_LAYERS", "process")
+    from ..engine.grade import grade
+
+    assignment, info = load(checker_dir)
+    only = select(assignment, parts)
+    with tempfile.TemporaryDirectory(prefix="check-") as tmp:
+        result = grade(assignment, stage(assignment, folder, notebook, Path(tmp)), only=only)
+    return result, assignment, info
+
+
+def _indent(text: str, pad: str = "      ", width: int = 96) -> str:
+    return "\n".join(textwrap.fill(line, width, initial_indent=pad, subsequent_indent=pad,
+                                   break_long_words=False, break_on_hyphens=False) or pad
+                     for line in text.splitlines())
+
+
+def report(result: Any, assignment: Any, info: dict, verbose: bool = False) -> str:
+    """The text students see: each public check as the grader reports it (`verbose`: also
+    what the code printed and the engine's own notes)."""
+    lines = [f"Public checks of {assignment.title!r}", "(the grader's own checks and messages, "
+             "on your code)"]
+    lines += [f"  note: {m}" for m in result.messages]
+    passed = total = 0
+    for comp in result.components:
+        lines.append(f"\n{comp.id}: {comp.title}")
+        width = max(len(c.key.split(".", 1)[1]) for c in comp.checks)
+        for check in comp.checks:
+            ok = not check.message
+            total += 1
+            passed += ok
+            name = check.key.split(".", 1)[1]
+            lines.append(f"  {PASS if ok else FAIL} {name:<{width}}  {check.title}")
+            if not ok:
+                lines.append(_indent(check.message))
+        hidden = (info.get("hidden") or {}).get(comp.id)
+        if hidden:
+            lines.append(f"  (+ {hidden} hidden check{'s' if hidden != 1 else ''} run only by "
+                         "the grader)")
+    if verbose:
+        printed = (result.student_output or "(nothing)").splitlines()
+        lines.append("\nwhat your code printed:\n" + "\n".join("      " + x for x in printed))
+        lines.append("\nengine notes:\n" + "\n".join(_indent(n) for n in result.staff_notes))
+    lines.append(f"\n{passed} of {total} public checks passed. The grader runs these with "
+                 "other inputs,\nand more checks: passing them is necessary, not sufficient.")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """0: every public check passed; 1: some failed; 2: a usage error."""
+    parser = argparse.ArgumentParser(
+        prog="python check.py", description="Run the grader's public checks on your code, "
+        "with the grader's own messages (offline). Parts: the assignment's components.")
+    parser.add_argument("parts", nargs="*", help="parts to check (default: all)")
+    parser.add_argument("--notebook", type=Path, help="check this saved notebook instead of "
+                        "the .py files (what check() does inside Jupyter)")
+    parser.add_argument("--folder", type=Path, default=HANDOUT_DIR,
+                        help="the folder with your files (default: this handout)")
+    parser.add_argument("--list", action="store_true", help="list the parts and their checks")
+    parser.add_argument("--json", action="store_true",
+                        help="print the result record as JSON (for tools) instead of the report")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also show what your code printed and the engine's notes")
+    args = parser.parse_args(argv)
+    try:
+        if args.list:
+            assignment, info = load()
+            for comp in assignment.components:
+                print(f"{comp.id}: {comp.title}")
+                for check in comp.checks:
+                    print(f"    {check.id}: {check.title}")
+            return 0
+        result, assignment, info = grade_public(args.parts, args.folder.resolve(),
+                                                args.notebook)
+    except CheckerError as exc:
+        print(f"check.py: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.to_dict()))
+    else:
+        print(report(result, assignment, info, args.verbose))
+    failed = any(c.message for comp in result.components for c in comp.checks)
+    return 1 if failed else 0
