@@ -117,12 +117,21 @@ def check(*parts: str, notebook: str | os.PathLike | None = None) -> None:
 
 def run_checks(parts: tuple[str, ...] | list[str], notebook: str | os.PathLike | None = None
                ) -> int:
-    """`check()`, returning check.py's exit status (0: every check passed, 1: some failed)."""
-    path = find_notebook(notebook)
-    _warn_unsaved(path)
+    """`check()`, returning check.py's exit status (0: every check passed, 1: some failed).
+    An assignment without a notebook edition checks its .py files (a notebook that imports
+    them), unless `notebook` is given."""
+    args = []
+    if notebook is not None or _default_notebook_name():
+        try:
+            path = find_notebook(notebook)
+        except FileNotFoundError as exc:
+            print(exc)
+            return 2
+        _warn_unsaved(path)
+        args = ["--notebook", str(path)]
     try:
-        done = subprocess.run([sys.executable, str(CHECK_PY), "--notebook", str(path),
-                               *map(str, parts)], cwd=str(CHECK_PY.parent),
+        done = subprocess.run([sys.executable, str(CHECK_PY), *args, *map(str, parts)],
+                              cwd=str(CHECK_PY.parent),
                               capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
         print(f"the checks took longer than {TIMEOUT_SECONDS} s and were stopped")
