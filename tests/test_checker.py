@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.build.checker import CHECK_PY, FOLDER, checker_files
+from autograder.build.checker import CHECK_PY, FOLDER, PYTEST_FILE, checker_files
 from autograder.build.handout import build_handout
 from autograder.engine.grade import grade, load_suite
 from autograder.paths import CoursePaths
@@ -85,8 +85,9 @@ def test_only_the_public_checks_ship(handouts, name):
     folder = handouts[name]
     shipped = {rel: (folder / rel).read_text(encoding="utf-8", errors="replace")
                for rel in checker_files(a)}
-    assert CHECK_PY in shipped
-    assert all(rel == CHECK_PY or rel.startswith(f"{FOLDER}/") for rel in shipped)
+    assert CHECK_PY in shipped and PYTEST_FILE in shipped
+    assert all(rel in (CHECK_PY, PYTEST_FILE) or rel.startswith(f"{FOLDER}/")
+               for rel in shipped)
     suite_files = [rel for rel in shipped if "/suites/" in rel]
     assert {Path(rel).name for rel in suite_files} <= {"__init__.py", "public.py", "probes.py"}
     hidden = [k for k in a.check_keys() if k not in a.public_check_keys()]
@@ -156,6 +157,13 @@ def test_softmax_without_max_shift_gets_the_graders_advice(handouts, tmp_path):
     assert "contains nan" in out and "overflow or division by zero?" in out
     assert "subtract each row's own maximum" in out
     assert "dense:" not in out  # only the part asked for
+    # the pytest form of the same checks: the grader's words, not a bare AssertionError
+    tested = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                             str(folder / PYTEST_FILE)], cwd=folder, capture_output=True,
+                            text=True, timeout=600)
+    assert tested.returncode == 1
+    assert "1 failed, 5 passed" in tested.stdout, tested.stdout
+    assert "subtract each row's own maximum" in tested.stdout
 
 
 def test_usage_errors_name_the_parts(handouts):

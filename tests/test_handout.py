@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.build.checker import CHECK_PY, FOLDER, checker_files
+from autograder.build.checker import CHECK_PY, FOLDER, PYTEST_FILE, checker_files
 from autograder.build.handout import EXPORT_SOURCE, EXPORT_TOOL, build_handout
 from autograder.build.pipeline import build_assignment
 from autograder.config import ConfigError, load_assignment
@@ -35,7 +35,7 @@ def _declared(name: str) -> list[str]:
 
 
 def _checker(rel: str) -> bool:
-    return rel == CHECK_PY or rel.startswith(f"{FOLDER}/")
+    return rel in (CHECK_PY, PYTEST_FILE) or rel.startswith(f"{FOLDER}/")
 
 
 def _files(folder: Path) -> list[str]:

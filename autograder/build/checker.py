@@ -10,7 +10,9 @@ in the notebook edition. What ships (`checker_files`):
   neither shipped nor imported;
 - `checker/assignment.json`: the YAML reduced to the public checks, with a seed of its own
   (the grader's seed and hidden parameters stay out), and `checker/handout.json` (hidden checks
-  per part: counts only; the notebook's name).
+  per part: counts only; the notebook's name);
+- `tests/test_public_checks.py`: the same checks as pytest tests, one per part, failing with
+  the grader's messages (beside the hand-written public tests).
 An assignment without public checks ships no checker.
 """
 
@@ -55,6 +57,33 @@ if __name__ == "__main__":
     from autograder.checker.run import main
 
     sys.exit(main())
+'''
+
+
+PYTEST_FILE = "tests/test_public_checks.py"
+PYTEST_ENTRY = '''"""The public checks as pytest tests: one test per part, failing with the grader's
+own messages (the same as `python check.py PART`; written by the build, do not edit)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HANDOUT = Path(__file__).resolve().parents[1]
+PARTS = {parts!r}
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_public_checks(part):
+    done = subprocess.run([sys.executable, str(HANDOUT / "check.py"), "--json", part],
+                          cwd=HANDOUT, capture_output=True, text=True, timeout=900)
+    assert done.returncode in (0, 1), done.stderr
+    record = json.loads(done.stdout)
+    failed = [f"{{c['key']}}: {{c['message']}}" for comp in record["components"]
+              for c in comp["checks"] if c["message"]]
+    assert not failed, "\\n".join(record["messages"] + failed)
 '''
 
 
@@ -152,4 +181,6 @@ def checker_files(assignment: Assignment) -> dict[str, bytes]:
     files[f"{FOLDER}/handout.json"] = (json.dumps(handout_info(assignment), indent=1)
                                        + "\n").encode()
     files[CHECK_PY] = ENTRY.encode()
+    parts = [c.id for c in assignment.components if any(k.public for k in c.checks)]
+    files[PYTEST_FILE] = PYTEST_ENTRY.format(parts=parts).encode()
     return files
