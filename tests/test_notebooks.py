@@ -369,7 +369,8 @@ def test_bug_with_a_raising_and_a_looping_cell_is_still_graded(tmp_path):
     """A corpus bug (evaluate in training mode) plus a cell that raises before it defines
     plot_validation and one that never finishes before it defines plot_double_descent: the
     bug costs the checks it costs in the .py form (tests/test_measuring_grading.py's PRECISE),
-    with its named mistake; the two cells are named; the rest is graded."""
+    with its named mistake; the two cells are named; the rest is graded. Every failing cell,
+    also one that defines nothing the checks need, is named at the top of the feedback."""
     from test_measuring_grading import PRECISE
 
     nb = bug_notebook("evaluate_in_train_mode", tmp_path / "src")
@@ -379,6 +380,8 @@ def test_bug_with_a_raising_and_a_looping_cell_is_still_graded(tmp_path):
             cell["source"] = "print('checking')\nresult = 1 / 0\n" + text
         if text.startswith("def plot_double_descent"):
             cell["source"] = "while True:\n    pass\n" + text
+    # an untagged experiment cell that fails and defines nothing the grader needs
+    nb["cells"].insert(3, code_cell("curves = run_my_experiment()  # not defined anywhere"))
     result = grade(ASSIGNMENT, write(nb, tmp_path / "nb" / "measuring.ipynb"))
     got = failed(result)
     assert set(got) == PRECISE["evaluate_in_train_mode"] | {"plots.validation",
@@ -391,6 +394,13 @@ def test_bug_with_a_raising_and_a_looping_cell_is_still_graded(tmp_path):
     assert ("(`while True:`) did not finish within 10 s and was stopped on line"
             in got["plots.double_descent"])
     assert result.score == ASSIGNMENT.points - 2 - 1 - 1
+    # every failing cell is named at the top of the feedback, needed by a check or not
+    problems = [m for m in result.messages if m.startswith("notebook: cell ")]
+    assert any("(`curves = run_my_experiment()  # not defined anywhere`) raised NameError" in m
+               for m in problems), result.messages
+    assert any("raised ZeroDivisionError" in m for m in problems)
+    assert any("did not finish within 10 s" in m for m in problems)
+    assert all(m.endswith("the other cells still ran") for m in problems)
     validate(to_gradescope(result))
 
 

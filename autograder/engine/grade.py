@@ -14,15 +14,18 @@ import traceback
 from pathlib import Path
 
 from ..config import Assignment
+from ..notebooks.convert import RUNNER as NOTEBOOK_RUNNER
 from ..sandbox import Sandbox, SandboxSettings, StudentFault, probe_capabilities
 from .compare import CheckFailed
 from .display import shown
 from .oracle import TorchOracle
 from .results import CheckResult, ComponentResult, SubmissionResult
 from .submission import normalize, static_problems
-from .suite import Suite, Trial, check_seed
+from .suite import CALL_PROBE, Suite, Trial, check_seed
 
 import numpy as np
+
+MAX_CELL_PROBLEMS = 10
 
 
 def load_suite(assignment: Assignment) -> Suite:
@@ -116,6 +119,21 @@ def _student_uses_cuda(assignment: Assignment) -> bool:
     return bool(torch.cuda.is_available())
 
 
+def _notebook_problems(sandbox) -> list[str]:
+    """The cells of a graded notebook that raised, exited or timed out (asked of the running
+    student process; its answer is the student's own text, escaped and bounded)."""
+    try:
+        reply = sandbox.call(CALL_PROBE, target=f"{NOTEBOOK_RUNNER[:-3]}.report", args=[],
+                             kwargs={})
+    except StudentFault:
+        return []
+    lines = reply.get("value") if isinstance(reply, dict) else None
+    if not isinstance(lines, list):
+        return []
+    said = [shown(str(line))[:300] for line in lines[:MAX_CELL_PROBLEMS] if line]
+    return [f"notebook: {line}; the other cells still ran" for line in said]
+
+
 def _in_process():
     from ..sandbox.inprocess import InProcess
 
@@ -176,6 +194,8 @@ def grade(assignment: Assignment, submission: Path, *, progress: bool = False,
                     results.append(CheckResult(key, spec.title, points, spec.points, reason))
                 components.append(ComponentResult(comp.id, comp.title, comp.visibility.value,
                                                   tuple(results)))
+            if not blocked and (norm.root / NOTEBOOK_RUNNER).is_file() and sandbox.running:
+                messages.extend(_notebook_problems(sandbox))
             output = sandbox.output.text()
             staff.append(f"student processes started: {sandbox.starts}; uid {sandbox.uid}")
             staff.append(f"torch oracle device: {oracle.used}")

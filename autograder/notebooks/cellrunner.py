@@ -110,6 +110,11 @@ def _missing(name):
             "and the code in untagged cells)")
 
 
+def report():
+    """What went wrong in the cells that ran (the trusted side adds it to the feedback)."""
+    return [describe(cell) for cell in TABLE["cells"] if cell["run"] and cell["n"] in PROBLEMS]
+
+
 def _module_getattr(name):
     if name.startswith("__"):
         raise AttributeError(name)

@@ -22,6 +22,7 @@ class InProcess:
 
     uid = None
     starts = 1
+    running = True
 
     def __init__(self, settings: SandboxSettings, caps: object = None) -> None:
         self.settings = settings

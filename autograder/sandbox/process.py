@@ -577,6 +577,11 @@ class Sandbox:
             "crash", f"the process running your code exited (exit code {code}) before returning: "
             "do not call os._exit() or exit the interpreter in graded code")
 
+    @property
+    def running(self) -> bool:
+        """Is a student process up (a call now reuses it instead of starting one)?"""
+        return self._proc is not None
+
     def call(self, probe: str, timeout: float | None = None, **kwargs: Any) -> Any:
         """Run `probe(**kwargs)` in the student process and return its validated result."""
         if self._remaining() <= 0:
