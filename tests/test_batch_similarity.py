@@ -539,3 +539,34 @@ def test_cli(report, tmp_path):
     bad = runner.invoke(similarity, ["backprop", str(base / "export"), "--out",
                                      str(blocked / "sub"), "--quiet"])
     assert bad.exit_code == 1 and "Traceback" not in bad.output, bad.output
+
+
+def test_notebook_uploads_are_compared_by_module_with_py_uploads(tmp_path):
+    """A notebook upload's code cells are filed under the module whose names they define, so
+    the same code handed in as a notebook and as .py files is found, file by file; the student
+    notebook itself is skeleton (boilerplate)."""
+    import json
+
+    measuring = PATHS.load("measuring")
+    corpus = PATHS.root / "tests" / "corpus" / "measuring" / "independent"
+    impl = corpus / "manual-loops"
+    src = tmp_path / "class"
+    shutil.copytree(impl, src / "alice")
+    shutil.copytree(corpus / "idiomatic-torch", src / "carol")
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "# my notebook"}]
+    for path in sorted(impl.glob("*.py")):  # one cell per module, as a student might paste
+        cells.append({"cell_type": "code", "metadata": {}, "execution_count": None,
+                      "outputs": [], "source": path.read_text()})
+    (src / "bob").mkdir()
+    (src / "bob" / "hw.ipynb").write_text(json.dumps(
+        {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    (src / "dave").mkdir()
+    shutil.copyfile(PATHS.handout("measuring") / "measuring.ipynb", src / "dave" / "m.ipynb")
+    result = similarity_report(measuring, src, tmp_path / "out", workers=1)
+    subs = {s.key: s for s in result.submissions}
+    assert not any(s.skipped for s in subs.values()), [s.skipped for s in subs.values()]
+    pair = next(m for m in result.pairs if {m.a.key, m.b.key} == {"alice", "bob"})
+    assert pair.similarity_a > 0.9 and pair.similarity_b > 0.9
+    assert {f.file for f in pair.files} >= {"data.py", "baseline.py", "bias_variance.py"}
+    assert subs["dave"].tokens < 0.05 * subs["bob"].tokens  # stubs: the skeleton's text
+    assert all("dave" not in (m.a.key, m.b.key) for m in result.pairs)

@@ -56,6 +56,12 @@ COMMON_MIN = 10
 """Fingerprints in more than max(COMMON_MIN, common x submissions) of this term's submissions
 are common code (the natural one-liners of a tightly specified assignment) and are ignored."""
 
+Job = tuple[str, tuple[str, ...], str | None, tuple[str, ...], str, Any, dict[str, str]]
+"""(upload, files, package, provided, scratch folder, notebook edition or None, owners: each
+top-level name of the reference modules -> its file)."""
+OTHER_CELLS = "notebook_other_cells.py"
+"""A notebook upload's cells that define none of the reference modules' names."""
+
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): called as work advances (stage is a short phrase)."""
 
@@ -175,19 +181,55 @@ def _filter(raw: str, name: str) -> tuple[str, Any]:
     return filter_code(raw, name)
 
 
-def _read_entry(job: tuple[str, tuple[str, ...], str | None, tuple[str, ...], str]) -> _Read:
-    """Normalize one upload like the grader does and tokenize its submitted files."""
-    from ..engine.submission import normalize
+def module_owners(solution: Path, files: Sequence[str]) -> dict[str, str]:
+    """Each top-level function or class of the reference's submitted modules -> its file
+    (how a notebook's cells are filed under the module they implement)."""
+    import ast
 
-    path, files, package, provided, scratch = job
+    owners: dict[str, str] = {}
+    for rel in files:
+        path = Path(solution) / rel
+        if rel.endswith(".py") and path.is_file():
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    owners.setdefault(node.name, rel)
+    return owners
+
+
+def notebook_documents(dest: Path, owners: dict[str, str]) -> dict[str, bytes]:
+    """A graded notebook's code cells (convert.py's `cell_<n>.py`), filed under the module
+    whose names each cell defines (most of them), so that a notebook is compared with other
+    notebooks and with .py submissions file by file; other cells go together."""
+    from ..notebooks.convert import defined_names
+
+    docs: dict[str, list[str]] = {}
+    cells = sorted(dest.glob("cell_*.py"), key=lambda p: int(p.stem.split("_")[1]))
+    for path in cells:
+        code = path.read_text(encoding="utf-8", errors="replace")
+        names = [owners[n] for n in defined_names(code) if n in owners]
+        home = max(set(names), key=names.count) if names else OTHER_CELLS
+        docs.setdefault(home, []).append(f"# {path.stem}\n{code}\n")
+    return {name: "\n".join(parts).encode() for name, parts in docs.items()}
+
+
+def _read_entry(job: Job) -> _Read:
+    """Normalize one upload like the grader does and tokenize its submitted files (a notebook
+    upload: its code cells, filed by module)."""
+    from ..engine.submission import normalize
+    from ..notebooks.convert import RUNNER
+
+    path, files, package, provided, scratch, notebook, owners = job
     dest = Path(tempfile.mkdtemp(dir=scratch))
     try:
-        spec = SubmissionSpec(package, files, (), provided)
+        spec = SubmissionSpec(package, files, (), provided, notebook)
         norm = normalize(Path(path), spec, dest)
         notes = [n for n in norm.messages if not n.startswith("extra file")]
+        if (dest / RUNNER).is_file():  # the shims are the grader's: compare the cells
+            contents = notebook_documents(dest, owners)
+        else:
+            contents = {name: (dest / name).read_bytes() for name in norm.found}
         out = []
-        for name in norm.found:
-            data = (dest / name).read_bytes()
+        for name, data in contents.items():
             try:
                 raw = data.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -447,8 +489,7 @@ def _candidates(corpus: _Corpus, current: list[int], refs: list[int], ratio: flo
 
 
 # -- the report --------------------------------------------------------------------------------
-def _read_all(jobs: list[tuple[str, tuple[str, ...], str | None, tuple[str, ...], str]],
-              workers: int | None, progress: Progress | None) -> list[_Read]:
+def _read_all(jobs: list[Job], workers: int | None, progress: Progress | None) -> list[_Read]:
     """_read_entry for every job, in a process pool when it pays off."""
     workers = workers or min(os.cpu_count() or 1, 8)
     results: list[_Read] = []
@@ -517,8 +558,9 @@ def similarity_report(assignment: Assignment, source: Path, out: Path,
         scratch.mkdir()
         entries = [e for _, src in [("current", current_source), *ref_sources]
                    for e in src.entries]
-        jobs = [(str(e.path), files, spec.package, spec.provided, str(scratch))
-                for e in entries]
+        owners = module_owners(assignment.solution, files) if spec.notebook else {}
+        jobs: list[Job] = [(str(e.path), files, spec.package, spec.provided, str(scratch),
+                            spec.notebook, owners) for e in entries]
         reads = _read_all(jobs, workers, progress)
         timings["read"] = time.perf_counter() - start
 
