@@ -239,3 +239,21 @@ def test_uploading_the_whole_handout_folder_gives_no_notes_about_the_checker(han
     assert result.score == result.max_score
     assert not [m for m in result.messages if "check" in m or "extra file" in m], \
         result.messages
+
+
+def test_the_checker_takes_the_python_files_the_grader_would(tmp_path):
+    """The student's own helper modules come along (the grader takes them too); the handout's
+    tooling, tests, data and environments do not."""
+    from autograder.checker.run import stage
+
+    folder = tmp_path / "work"
+    for rel in ("beras/core.py", "beras/myhelpers.py", "assignment.py", "scratch.py",
+                "tests/test_public.py", "checker/autograder/config.py", "check.py",
+                ".venv/lib/site.py", "beras/__pycache__/core.cpython-311.py"):
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text("x = 1\n")
+    (folder / "data.npz").write_bytes(b"\0" * 100)
+    (folder / "measuring.ipynb").write_text("{}")
+    staged = stage(PATHS.load("beras"), folder, None, tmp_path)
+    assert sorted(p.relative_to(staged).as_posix() for p in staged.rglob("*") if p.is_file()) \
+        == ["assignment.py", "beras/core.py", "beras/myhelpers.py", "check.py", "scratch.py"]

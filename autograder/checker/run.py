@@ -53,21 +53,34 @@ def select(assignment: Any, parts: list[str]) -> tuple[str, ...]:
     return tuple(parts)
 
 
+SKIPPED_FOLDERS = {"checker", "tests", "__pycache__", ".git", ".ipynb_checkpoints", ".venv",
+                   "venv", "env", "site-packages", "node_modules"}
+MAX_STAGED = 500
+
+
 def stage(assignment: Any, folder: Path, notebook: Path | None, tmp: Path) -> Path:
-    """What the grader would receive: the submitted files (or the notebook) in `tmp`."""
+    """What the grader would receive, in `tmp`: the saved notebook alone, or the folder's
+    Python files (the submitted ones, given ones and any helper module of the student's, so
+    the grader's notes about them are the same), without the handout's tooling, tests, data
+    and environments."""
     if notebook is not None:
         if not notebook.is_file():
             raise CheckerError(f"no notebook at {notebook}")
         target = tmp / notebook.name
         shutil.copyfile(notebook, target)
         return target
+    if not folder.is_dir():
+        raise CheckerError(f"no folder {folder}")
     sub = tmp / "submission"
     sub.mkdir()
-    for rel in assignment.submission.files + assignment.submission.provided:
-        source = folder / rel
-        if source.is_file():
-            (sub / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, sub / rel)
+    copied = 0
+    for path in sorted(folder.rglob("*.py")):
+        rel = path.relative_to(folder)
+        if SKIPPED_FOLDERS & set(rel.parts[:-1]) or not path.is_file() or copied >= MAX_STAGED:
+            continue
+        (sub / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, sub / rel)
+        copied += 1
     return sub
 
 
