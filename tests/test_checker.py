@@ -103,7 +103,8 @@ def test_only_the_public_checks_ship(handouts, name):
     assert [f"{c['id']}.{k}" for c in spec["components"] for k in c["checks"]] == \
         a.public_check_keys()
     info = json.loads(shipped[f"{FOLDER}/handout.json"])
-    assert sum(info["hidden"].values()) == len(hidden)
+    assert sum(p["hidden"] for p in info["parts"]) == len(hidden)
+    assert [p["id"] for p in info["parts"]] == [c.id for c in a.components]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -132,6 +133,9 @@ def test_skeleton_fails_with_the_graders_not_implemented_message(handouts, name)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "not implemented yet" in done.stdout
     assert re.search(r"\n0 of \d+ public checks passed", done.stdout), done.stdout
+    parts = PATHS.load(name).components
+    if any(not any(k.public for k in c.checks) for c in parts):
+        assert "Graded by hidden checks only" in done.stdout
     assert f"AUTOGRADER {handouts[name] / FOLDER}" in done.stderr  # the shipped engine
 
 
@@ -166,12 +170,23 @@ def test_softmax_without_max_shift_gets_the_graders_advice(handouts, tmp_path):
     assert "subtract each row's own maximum" in tested.stdout
 
 
-def test_usage_errors_name_the_parts(handouts):
-    done = run_check(handouts["beras"], "nope")
+def test_usage_errors_name_the_parts(handouts, tmp_path):
+    beras = handouts["beras"]
+    done = run_check(beras, "nope")
     assert done.returncode == 2
-    assert "no public checks for 'nope'" in done.stderr and "softmax" in done.stderr
-    listed = run_check(handouts["beras"], "--list")
-    assert listed.returncode == 0 and "large_logits" in listed.stdout
+    assert "no public check 'nope'" in done.stderr and "softmax" in done.stderr
+    done = run_check(beras, "losses")  # a part graded by hidden checks only
+    assert done.returncode == 2 and "'losses' has no public checks: its 3 hidden checks" \
+        in done.stderr
+    done = run_check(beras, "--notebook", "assignment.py")
+    assert done.returncode == 2 and "is not a notebook" in done.stderr
+    done = run_check(beras, "--folder", str(tmp_path / "nowhere"))
+    assert done.returncode == 2 and "no folder" in done.stderr
+    listed = run_check(beras, "--list")
+    assert listed.returncode == 0 and "softmax.large_logits" in listed.stdout
+    assert "gradient_tape: " in listed.stdout and "(+ 3 hidden checks" in listed.stdout
+    one = run_check(beras, "softmax.forward")  # a single check
+    assert re.search(r"\n0 of 1 public checks passed", one.stdout), one.stdout
 
 
 def run_many(handout: Path, jobs: list[tuple[str, str]], blocked: tuple[str, ...]) -> list[dict]:

@@ -162,10 +162,14 @@ def public_assignment(assignment: Assignment) -> dict:
 
 
 def handout_info(assignment: Assignment) -> dict:
-    hidden = {comp.id: sum(1 for s in comp.checks if not s.public)
-              for comp in assignment.components}
+    """Every part, with how many of its checks are public and hidden (counts only: the hidden
+    checks' names and code stay out), and the notebook's name."""
+    parts = [{"id": comp.id, "title": comp.title,
+              "public": sum(1 for c in comp.checks if c.public),
+              "hidden": sum(1 for c in comp.checks if not c.public)}
+             for comp in assignment.components]
     notebook = assignment.submission.notebook
-    return {"assignment": assignment.name, "hidden": {k: v for k, v in hidden.items() if v},
+    return {"assignment": assignment.name, "parts": parts,
             "notebook": notebook.file if notebook else None}
 
 

@@ -28,6 +28,8 @@ ASSIGNMENT_FILE = "assignment.json"
 INFO_FILE = "handout.json"
 """What the checker says about the rest: hidden checks per part (counts only)."""
 PASS, FAIL = "✓", "✗"
+PRINTED_LINES = 40
+"""-v shows the first and the last this many lines of what the student's code printed."""
 
 
 class CheckerError(Exception):
@@ -43,14 +45,29 @@ def load(checker_dir: Path = CHECKER_DIR) -> tuple[Any, dict]:
     return assignment, info
 
 
-def select(assignment: Any, parts: list[str]) -> tuple[str, ...]:
-    """The component ids to grade: `parts`, checked against the assignment's."""
+def _checks(count: int) -> str:
+    return f"{count} hidden check{'s' if count != 1 else ''}"
+
+
+def _hidden(info: dict) -> dict[str, int]:
+    return {p["id"]: p["hidden"] for p in info.get("parts") or []}
+
+
+def select(assignment: Any, info: dict, wanted: list[str]) -> tuple[str, ...]:
+    """What to grade: parts (component ids) or single checks (`part.check`), checked."""
+    keys = set(assignment.check_keys())
     known = [c.id for c in assignment.components]
-    unknown = [p for p in parts if p not in known]
-    if unknown:
-        raise CheckerError(f"no public checks for {', '.join(map(repr, unknown))}; the parts "
-                           f"with public checks are: {', '.join(known)}")
-    return tuple(parts)
+    for item in wanted:
+        if item in known or item in keys:
+            continue
+        part = item.split(".", 1)[0]
+        hidden = _hidden(info).get(part)
+        if hidden and part not in known:
+            raise CheckerError(f"{part!r} has no public checks: its {_checks(hidden)} run "
+                               "only by the grader")
+        raise CheckerError(f"no public check {item!r}; the parts with public checks are: "
+                           f"{', '.join(known)} (`python check.py --list` lists them)")
+    return tuple(wanted)
 
 
 SKIPPED_FOLDERS = {"checker", "tests", "__pycache__", ".git", ".ipynb_checkpoints", ".venv",
@@ -66,6 +83,9 @@ def stage(assignment: Any, folder: Path, notebook: Path | None, tmp: Path) -> Pa
     if notebook is not None:
         if not notebook.is_file():
             raise CheckerError(f"no notebook at {notebook}")
+        if notebook.suffix.lower() != ".ipynb":
+            raise CheckerError(f"{notebook} is not a notebook (.ipynb); for .py files run "
+                               "check.py without --notebook")
         target = tmp / notebook.name
         shutil.copyfile(notebook, target)
         return target
@@ -93,7 +113,7 @@ def grade_public(parts: list[str], folder: Path = HANDOUT_DIR, notebook: Path | 
     from ..engine.grade import grade
 
     assignment, info = load(checker_dir)
-    only = select(assignment, parts)
+    only = select(assignment, info, parts)
     with tempfile.TemporaryDirectory(prefix="check-") as tmp:
         result = grade(assignment, stage(assignment, folder, notebook, Path(tmp)), only=only)
     return result, assignment, info
@@ -123,12 +143,20 @@ def report(result: Any, assignment: Any, info: dict, verbose: bool = False) -> s
             lines.append(f"  {PASS if ok else FAIL} {name:<{width}}  {check.title}")
             if not ok:
                 lines.append(_indent(check.message))
-        hidden = (info.get("hidden") or {}).get(comp.id)
+        hidden = _hidden(info).get(comp.id)
         if hidden:
-            lines.append(f"  (+ {hidden} hidden check{'s' if hidden != 1 else ''} run only by "
-                         "the grader)")
+            lines.append(f"  (+ {_checks(hidden)} run only by the grader)")
+    graded = {c.id for c in result.components}
+    only_hidden = [p for p in info.get("parts") or [] if not p["public"] and p["hidden"]]
+    if only_hidden and (len(graded) == len(assignment.components)):
+        lines.append("\nGraded by hidden checks only (run by the grader, not here): "
+                     + ", ".join(f"{p['id']} ({p['hidden']})" for p in only_hidden))
     if verbose:
         printed = (result.student_output or "(nothing)").splitlines()
+        if len(printed) > 2 * PRINTED_LINES:
+            printed = (printed[:PRINTED_LINES]
+                       + [f"[... {len(printed) - 2 * PRINTED_LINES} lines omitted ...]"]
+                       + printed[-PRINTED_LINES:])
         lines.append("\nwhat your code printed:\n" + "\n".join("      " + x for x in printed))
         lines.append("\nengine notes:\n" + "\n".join(_indent(n) for n in result.staff_notes))
     lines.append(f"\n{passed} of {total} public checks passed. The grader runs these with "
@@ -141,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python check.py", description="Run the grader's public checks on your code, "
         "with the grader's own messages (offline). Parts: the assignment's components.")
-    parser.add_argument("parts", nargs="*", help="parts to check (default: all)")
+    parser.add_argument("parts", nargs="*", help="parts (or part.check) to check (default: "
+                        "all)")
     parser.add_argument("--notebook", type=Path, help="check this saved notebook instead of "
                         "the .py files (what check() does inside Jupyter)")
     parser.add_argument("--folder", type=Path, default=HANDOUT_DIR,
@@ -155,10 +184,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.list:
             assignment, info = load()
-            for comp in assignment.components:
-                print(f"{comp.id}: {comp.title}")
-                for check in comp.checks:
-                    print(f"    {check.id}: {check.title}")
+            public = {c.id: c for c in assignment.components}
+            for part in info.get("parts") or []:
+                print(f"{part['id']}: {part['title']}")
+                for check in public[part["id"]].checks if part["id"] in public else ():
+                    print(f"    {part['id']}.{check.id}: {check.title}")
+                if part["hidden"]:
+                    print(f"    (+ {_checks(part['hidden'])} run only by the grader)")
             return 0
         result, assignment, info = grade_public(args.parts, args.folder.resolve(),
                                                 args.notebook)

@@ -102,8 +102,8 @@ def expect_scalar(got: Any, want: float, what: str, *, rtol: float = 1e-6,
         raise CheckFailed(f"{what} should be a single number, got shape {arr.shape}")
     value = float(arr.reshape(()))
     if not np.isfinite(value) and np.isfinite(want):
-        raise CheckFailed(f"{what} is {value}, expected {_fmt(want)} (overflow or log(0)?)"
-                          f"{'. ' + hint if hint else ''}")
+        raise CheckFailed(f"{what} is {value}, expected {_fmt(want)} (overflow, 0/0 or "
+                          f"log(0)?){'. ' + hint if hint else ''}")
     if not np.isclose(value, want, rtol=rtol, atol=atol):
         raise CheckFailed(f"{what} is wrong: expected {_fmt(want)}, got {_fmt(value)}"
                           f"{'. ' + hint if hint else ''}")

@@ -8,6 +8,7 @@ decoded and checked itself.
 from __future__ import annotations
 
 import importlib
+import re
 import tempfile
 import time
 import traceback
@@ -26,6 +27,8 @@ from .suite import CALL_PROBE, Suite, Trial, check_seed
 import numpy as np
 
 MAX_CELL_PROBLEMS = 10
+NOTEBOOK_MISSING = re.compile(r"'\w+' is not defined(:| although) |the notebook defines no '")
+"""How notebooks/cellrunner.py says that a name the checks need was never defined."""
 
 
 def load_suite(assignment: Assignment) -> Suite:
@@ -57,6 +60,9 @@ def _describe_fault(fault: StudentFault) -> str:
         name = str(fault).removesuffix(": your code here").strip() or "this part"
         place = f" ({frames[-1][0]}:{frames[-1][1]})" if frames else ""
         return f"{name} is not implemented yet{place}"
+    if fault.kind == "exception" and info.get("type") == "AttributeError" and \
+            NOTEBOOK_MISSING.match(str(fault)):
+        return str(fault)  # the notebook runner's own words: which cell, what happened
     if fault.kind == "exception":
         return f"your code raised {info.get('type', 'an error')}: {fault}{where}"
     if fault.kind == "exit":

@@ -71,7 +71,10 @@ def _run_cell(cell, namespace, limit):
     try:
         exec(code, namespace)  # noqa: S102 - student code, inside the sandbox
     except CellTimeout as exc:
-        return f"did not finish within {limit:g} s and was stopped", _line_in(path, exc.__traceback__)
+        budget = ("" if limit >= TABLE["cell_seconds"] else
+                  f" (the {TABLE['total_seconds']:g} s for all cells were nearly used up)")
+        return (f"did not finish within {limit:.3g} s{budget} and was stopped",
+                _line_in(path, exc.__traceback__))
     except SystemExit as exc:
         return f"called sys.exit({exc.code!r})", _line_in(path, exc.__traceback__)
     except BaseException as exc:  # noqa: BLE001 - any failure of a cell is the student's

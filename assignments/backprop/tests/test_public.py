@@ -3,6 +3,10 @@
 They use numpy only: small examples you can check by hand (course notes, lecture 08) and
 finite-difference checks of YOUR backward pass with YOUR gradcheck.py. Passing them is a good
 sign, not a guarantee: the grader uses other shapes and compares with torch autograd.
+
+For the grader's own checks and messages on your code, run `python check.py [part]` in the
+handout folder (`python check.py --list` lists the parts); `tests/test_public_checks.py`
+runs them under pytest.
 """
 
 import sys

@@ -4,6 +4,10 @@ They use numpy (and matplotlib for the plot) only: formulas from the notes check
 cases and on large draws with loose tolerances, the variance experiment on a small network you
 can follow by hand, and a finite-difference check of symmetric_gradients. The grader uses other
 shapes and seeds, tolerances derived from the sampling distribution, and torch as the oracle.
+
+For the grader's own checks and messages on your code, run `python check.py [part]` in the
+handout folder (`python check.py --list` lists the parts); `tests/test_public_checks.py`
+runs them under pytest.
 """
 
 import math

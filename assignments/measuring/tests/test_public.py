@@ -4,6 +4,10 @@ Small, fast examples (about 20 s on a laptop CPU). Passing them is a good sign, 
 the grader uses other sizes and seeds, trains your code on reduced configurations on its own
 device (GPU when it has one, CPU otherwise), and checks trends that held for every seed of the
 reference.
+
+For the grader's own checks and messages on your code, run `python check.py [part]` in the
+handout folder (`python check.py --list` lists the parts); `tests/test_public_checks.py`
+runs them under pytest.
 """
 
 import sys

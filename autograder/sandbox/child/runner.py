@@ -145,7 +145,9 @@ def describe(exc, work):
         kind = "import"
     else:
         kind = "exception"
-    info = {"kind": kind, "type": type(exc).__name__, "message": safe_text(exc),
+    # paths inside the sandbox's copy read as the student's own (beras/__init__.py)
+    message = safe_text(exc).replace(work + os.sep, "")
+    info = {"kind": kind, "type": type(exc).__name__, "message": message,
             "frames": student_frames(exc.__traceback__, work)}
     if isinstance(exc, SyntaxError):
         info["file"] = os.path.relpath(os.path.abspath(exc.filename or "?"), work)

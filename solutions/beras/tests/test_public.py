@@ -4,6 +4,10 @@ They use small examples from the lecture notes and finite differences of your ow
 passes, so they check your gradients without any other framework. The hidden grader checks
 more (random shapes, torch autograd as the oracle, training), so passing these is necessary,
 not sufficient.
+
+For the grader's own checks and messages on your code, run `python check.py [part]` in the
+handout folder (`python check.py --list` lists the parts); `tests/test_public_checks.py`
+runs them under pytest.
 """
 
 import sys
