@@ -1,5 +1,6 @@
-"""`python -m autograder new`: the scaffold grades reference 3/3, skeleton 0 ("not implemented"),
-its bug partially with the bug's named mistake, and passes the quick audit; and the authoring
+"""`python -m autograder new`: the scaffold grades reference 4/4, skeleton 0 ("not implemented"),
+its bug partially with the bug's named mistake, passes the quick audit, and its handout's
+`check.py` runs the public check with the grader's words; and the authoring
 guide's generated YAML reference is current. Everything is scaffolded under a temporary
 `--root`, never into the checkout."""
 
@@ -51,7 +52,8 @@ def test_new_writes_the_project_layout_and_builds_the_skeleton(root, assignment)
     files = scaffold.targets(root, NAME)
     assert all(path.is_file() for path in files.values()), files
     assert files["checks"] == root / "suites" / f"{NAME}_suite" / "checks.py"
-    assert assignment.suite == f"{NAME}_suite" and assignment.points == 3
+    assert assignment.suite == f"{NAME}_suite" and assignment.points == 4
+    assert assignment.public_check_keys() == ["softmax.rows"]
     assert assignment.audit.covers == {"softmax": (f"{NAME}.py::softmax",)}
     assert not assignment.requirements.torch
     reference = files["reference"].read_text()
@@ -60,8 +62,12 @@ def test_new_writes_the_project_layout_and_builds_the_skeleton(root, assignment)
     assert 'raise NotImplementedError("softmax: your code here")' in skeleton
     assert (root / "assignments" / NAME / "tests" / "test_public.py").is_file()
     handout = root / "build" / NAME / "handout"
-    assert sorted(p.relative_to(handout).as_posix() for p in handout.rglob("*") if p.is_file()) \
-        == [f"{NAME}.py", "tests/test_public.py"]
+    shipped = sorted(p.relative_to(handout).as_posix() for p in handout.rglob("*") if p.is_file())
+    assert [f for f in shipped if not f.startswith("checker/")] \
+        == ["check.py", f"{NAME}.py", "tests/test_public.py", "tests/test_public_checks.py"]
+    suite_files = [f for f in shipped if f.startswith(f"checker/{NAME}_suite/")]
+    assert sorted(suite_files) == [f"checker/{NAME}_suite/__init__.py",
+                                   f"checker/{NAME}_suite/public.py"]  # never checks.py
 
 
 def test_the_checkout_layout_puts_the_suite_in_the_package():
@@ -75,7 +81,7 @@ def test_the_checkout_layout_puts_the_suite_in_the_package():
 
 def test_reference_full_skeleton_zero_bug_partial_and_named(root, assignment):
     ref = grade(assignment, assignment.solution)
-    assert (ref.score, ref.max_score) == (3, 3), _scores(ref)
+    assert (ref.score, ref.max_score) == (4, 4), _scores(ref)
     skeleton = grade(assignment, root / "assignments" / NAME)
     assert skeleton.score == 0
     assert all("softmax is not implemented yet" in m for _p, m in _scores(skeleton).values())
@@ -86,7 +92,7 @@ def test_reference_full_skeleton_zero_bug_partial_and_named(root, assignment):
             (Path(tmp) / rel).write_text(text)
         buggy = grade(assignment, Path(tmp))
     scores = _scores(buggy)
-    assert buggy.score == 2 and scores["softmax.values"] == (2, "")
+    assert buggy.score == 3 and scores["softmax.values"] == (2, "")
     assert bug["message"] in scores["softmax.large_logits"][1]
 
 
@@ -95,6 +101,31 @@ def test_the_public_test_passes_on_the_reference(assignment):
                           str(assignment.solution / "tests")], cwd=assignment.solution,
                          capture_output=True, text=True)
     assert run.returncode == 0 and "1 passed" in run.stdout, run.stdout + run.stderr
+
+
+def _check_py(handout: Path, source: Path) -> subprocess.CompletedProcess:
+    (handout / f"{NAME}.py").write_text(source.read_text())
+    return subprocess.run([sys.executable, "check.py"], cwd=handout, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_the_handout_check_py_runs_the_public_check(root, tmp_path):
+    import shutil
+
+    handout = tmp_path / "handout"
+    shutil.copytree(root / "build" / NAME / "handout", handout)
+    skeleton = _check_py(handout, root / "assignments" / NAME / f"{NAME}.py")
+    assert skeleton.returncode == 1 and "softmax is not implemented yet" in skeleton.stdout, \
+        skeleton.stdout + skeleton.stderr
+    assert "(+ 2 hidden checks run only by the grader)" in skeleton.stdout
+    reference = _check_py(handout, root / "solutions" / NAME / f"{NAME}.py")
+    assert reference.returncode == 0 and "1 of 1 public checks passed" in reference.stdout, \
+        reference.stdout + reference.stderr
+    columns = tmp_path / "columns.py"
+    columns.write_text((root / "solutions" / NAME / f"{NAME}.py").read_text()
+                       .replace("axis=1, keepdims=True)\n", "axis=0, keepdims=True)\n"))
+    wrong = _check_py(handout, columns)
+    assert wrong.returncode == 1 and "each column sums to 1 instead" in wrong.stdout, wrong.stdout
 
 
 def test_the_quick_audit_passes(assignment):
@@ -112,7 +143,7 @@ def test_new_torch_uses_the_torch_oracle(tmp_path):
     from autograder.build.requirements import needed, undeclared
 
     assert "torch" in needed(assignment) and not undeclared(assignment)
-    assert grade(assignment, assignment.solution).score == 3
+    assert grade(assignment, assignment.solution).score == 4
 
 
 @pytest.mark.parametrize("name, why", [
@@ -229,9 +260,9 @@ def test_a_course_folder_builds_grades_and_runs_under_otter(root, tmp_path):
     shown = cli("show", NAME)
     assert f"suites/{NAME}_suite" in shown.stdout, shown.stdout + shown.stderr
     ref = cli("grade", NAME, root / "solutions" / NAME)
-    assert ref.returncode == 0 and "3 / 3" in ref.stdout, ref.stdout + ref.stderr
+    assert ref.returncode == 0 and "4 / 4" in ref.stdout, ref.stdout + ref.stderr
     skeleton = cli("grade", NAME, root / "assignments" / NAME)
-    assert "0 / 3" in skeleton.stdout, skeleton.stdout + skeleton.stderr
+    assert "0 / 4" in skeleton.stdout, skeleton.stdout + skeleton.stderr
     grader_zip = root / "build" / NAME / "autograder.zip"
     import zipfile
 
@@ -240,4 +271,4 @@ def test_a_course_folder_builds_grades_and_runs_under_otter(root, tmp_path):
     assert f"ag/suites/{NAME}_suite/checks.py" in names
     assert not any(n.startswith("ag/autograder/suites/") and n.count("/") > 3 for n in names)
     doc = otter_run(grader_zip, root / "solutions" / NAME / f"{NAME}.py", tmp_path / "otter")
-    assert sum(scored(doc).values()) == 3, doc
+    assert sum(scored(doc).values()) == 4, doc

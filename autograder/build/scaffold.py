@@ -1,7 +1,8 @@
 """`python -m autograder new NAME [--torch] [--root DIR]`: a complete, working starting point.
 
 Writes one small numpy assignment in the project's layout (a row-wise softmax: one fenced
-reference function, one component, two checks, one hand-written bug) and builds its skeleton:
+reference function, one component, three checks of which one is public, one hand-written bug)
+and builds its skeleton and handout (with `check.py`, which runs the public check):
 
     assignments/NAME/assignment.yaml      the YAML (then the skeleton NAME.py and tests/)
     solutions/NAME/NAME.py                the reference, with ### BEGIN/END SOLUTION fences
@@ -9,6 +10,8 @@ reference function, one component, two checks, one hand-written bug) and builds 
     <suite>/__init__.py, checks.py        the hidden suite (t.call, an oracle, expect with a
                                           named mistake, partial credit); no probes.py: the
                                           built-in generic probe runs the student's function
+    <suite>/public.py                     the public check (`public: true`), numpy only: it
+                                          ships in the handout's checker/
     tests/corpus/NAME/bugs.yaml           one buggy submission for the audit and the tests
 
 In the checkout the suite is `autograder.suites.NAME` (autograder/suites/NAME/), like the
@@ -64,6 +67,7 @@ def targets(root: Path, name: str) -> dict[str, Path]:
         "reference": root / "solutions" / name / f"{name}.py",
         "public_test": root / "solutions" / name / "tests" / "test_public.py",
         "suite_init": suite / "__init__.py",
+        "public": suite / "public.py",
         "checks": suite / "checks.py",
         "bugs": root / "tests" / "corpus" / name / "bugs.yaml",
     }
@@ -172,6 +176,7 @@ components:
     title: "@NAME@.py: softmax"
     visibility: visible
     checks:
+      rows: {points: 1, public: true, title: "a probability per row: positive, each row sums to 1"}
       values: {points: 2, title: "softmax of each row (random shapes)"}
       large_logits: {points: 1, title: "finite for logits in [-1000, 1000] (each row shifted by its own maximum)"}
 """
@@ -258,9 +263,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.authoring import Suite, Trial, expect
+from autograder.authoring import Trial, expect
 
-SUITE = Suite()  # no probes.py: t.call runs @NAME@.<function> in the sandbox
+from .public import SUITE  # the public check registers there too; t.call needs no probes.py
 
 
 @ORACLE@
@@ -286,6 +291,36 @@ def softmax_large_logits(t: Trial) -> None:
                      lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)})
 '''
 
+_PUBLIC = '''\
+"""Public checks of @NAME@ (`public: true` in the YAML): the build ships this file in the
+handout, where `python check.py` runs them on the student's own code with the grader's messages.
+Import only the standard library, numpy and autograder.authoring here (never checks.py); keep
+them cheap, and keep the checks that hold the expected values in checks.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.authoring import Suite, Trial, as_array, expect
+
+SUITE = Suite()  # no probes.py: t.call runs @NAME@.<function> in the sandbox
+
+
+@SUITE.check("softmax.rows")
+def softmax_rows(t: Trial) -> None:
+    """What every softmax output is, whatever the logits: no oracle, nothing to give away."""
+    z = t.rng.normal(size=(int(t.rng.integers(2, 7)), int(t.rng.integers(3, 9))))
+    out = as_array(t.call("@NAME@.softmax", z).value, f"softmax(z) for z of shape {z.shape}")
+    expect(out.shape == z.shape, f"softmax(z) for z of shape {z.shape} returned shape {out.shape}")
+    expect(bool(np.all(out > 0)), "softmax(z) has entries <= 0: each one is exp(...) / a sum")
+    sums = out.sum(axis=1)
+    hint = (": each column sums to 1 instead; normalize each row (sum over axis=1)"
+            if np.allclose(out.sum(axis=0), 1.0) else "")
+    expect(bool(np.allclose(sums, 1.0)), f"the rows of softmax(z) sum to "
+           f"{np.round(sums, 3).tolist()}, not 1{hint}")
+'''
+
 _BUGS = """\
 # Hand-written buggy submissions of @NAME@ (reference: solutions/@NAME@) as exact textual edits
 # (docs/authoring.md, "The bug corpus"): `old` occurs once in `file` and is replaced by `new`;
@@ -301,4 +336,4 @@ _BUGS = """\
 """
 
 _TEMPLATES = {"yaml": _YAML, "reference": _REFERENCE, "public_test": _PUBLIC_TEST,
-              "suite_init": _SUITE_INIT, "checks": _CHECKS, "bugs": _BUGS}
+              "suite_init": _SUITE_INIT, "public": _PUBLIC, "checks": _CHECKS, "bugs": _BUGS}
