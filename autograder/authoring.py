@@ -21,7 +21,8 @@ engine can change underneath them. docs/authoring.md ("Checks") is the guide; in
   `t.student(probe, **kwargs)`, `t.case(label)` (partial credit), `t.torch()`, `t.oracle`.
 - Comparisons: `expect` (a condition, or a value with named `mistakes`), `expect_array`,
   `expect_scalar`, `matches`, `named_mistake`, `as_array`; `CheckFailed(message)` fails a check.
-- Statistics: `check_distribution` (moments of a large random draw against theory).
+- Statistics: `check_distribution` (moments of a large random draw against theory, with
+  named mistakes by variance).
 - Student faults: `StudentFault` (what `t.call`/`t.student` raise when the student's code
   raised, hung, ...) and `describe_fault` (the feedback the engine would give for it);
   `Opaque` is a student value that is not data.

@@ -2,28 +2,45 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .compare import expect
+from .compare import CheckFailed, expect
 
 
-def check_distribution(w: np.ndarray, kind: str, var: float, what: str) -> None:
+def variance_matches(sample_var: float, var: float, n: int, kind: str) -> bool:
+    """Whether a sample variance of n draws is within 6 standard errors of `var`."""
+    kurt = 3.0 if kind == "normal" else 1.8
+    return abs(sample_var - var) <= 6 * var * math.sqrt((kurt - 1.0) / n)
+
+
+def check_distribution(w: np.ndarray, kind: str, var: float, what: str,
+                       mistakes: dict[str, float] | None = None) -> None:
     """Mean, variance and kurtosis against theory, with tolerances of 6 standard errors.
 
     For n draws: SE(mean) = sigma/sqrt(n); SE(sample variance) = sqrt((mu4 - sigma^4)/n) with
     mu4 = 3 sigma^4 (normal) or 9/5 sigma^4 (uniform); SE(kurtosis) ~ sqrt(24/n) (normal),
     smaller for the uniform. Six SEs make a false failure rarer than 1e-8 per check.
+    `mistakes` maps a message to the variance a known mistake gives: when the sample's variance
+    is not `var` but matches one of them, the failure names that mistake.
     """
+    sample_var = float(w.var())
+    if not variance_matches(sample_var, var, w.size, kind):
+        for message, wrong_var in (mistakes or {}).items():
+            if not math.isclose(wrong_var, var, rel_tol=0.05) and variance_matches(
+                    sample_var, wrong_var, w.size, kind):
+                raise CheckFailed(f"{what}: variance {sample_var:.4g}, expected {var:.4g}; "
+                                  f"{message}")
     n = w.size
     sigma = np.sqrt(var)
     kurt_theory = 3.0 if kind == "normal" else 1.8
-    mean, sample_var = float(w.mean()), float(w.var())
+    mean = float(w.mean())
     expect(abs(mean) <= 6 * sigma / np.sqrt(n),
            f"{what}: mean {mean:.4g} should be close to 0")
-    se_var = var * np.sqrt((kurt_theory - 1.0) / n)
-    expect(abs(sample_var - var) <= 6 * se_var,
+    expect(variance_matches(sample_var, var, n, kind),
            f"{what}: variance {sample_var:.4g}, expected {var:.4g} "
-           f"(std {np.sqrt(sample_var):.4g} vs {sigma:.4g}; check which fan you used)")
+           f"(std {np.sqrt(sample_var):.4g} vs {sigma:.4g})")
     kurt = float(((w - mean) ** 4).mean() / sample_var ** 2)
     expect(abs(kurt - kurt_theory) <= 6 * np.sqrt(24.0 / n),
            f"{what}: the values look {'uniform' if kurt < 2.4 else 'normal'}ly distributed; "

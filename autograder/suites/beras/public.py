@@ -81,6 +81,32 @@ INIT_SPECS = {  # name -> (distribution, variance as a function of fan_in, fan_o
 }
 
 
+def _init_mistakes(name: str, kind: str, fan_in: int, fan_out: int) -> dict[str, float]:
+    """Message -> the variance a classic initializer mistake gives (named when matched)."""
+    var = INIT_SPECS[name][1](fan_in, fan_out)
+    if kind == "normal":
+        mistakes = {"it looks like the variance was passed where np.random.normal expects the "
+                    "standard deviation (scale = sqrt(variance))": var ** 2}
+    else:
+        mistakes = {"the uniform limit is sqrt(3 * variance) (U(-a, a) has variance a^2 / 3); "
+                    "it looks like the normal's standard deviation was used as the limit":
+                    var / 3}
+    if name.startswith("xavier"):
+        mistakes["that uses fan_in alone (the Kaiming formula); Xavier uses both fans: "
+                 "2 / (fan_in + fan_out)"] = 2.0 / fan_in
+        mistakes["that uses fan_out alone; Xavier uses both fans: 2 / (fan_in + fan_out)"] = \
+            2.0 / fan_out
+        mistakes["that is 1 / (fan_in + fan_out); Xavier's variance is 2 / (fan_in + fan_out)"] \
+            = 1.0 / (fan_in + fan_out)
+    elif name.startswith("kaiming"):
+        mistakes["that uses fan_out; Kaiming's variance is 2 / fan_in"] = 2.0 / fan_out
+        mistakes["that is 1 / fan_in (no factor 2 for ReLU); Kaiming's variance is 2 / fan_in"] \
+            = 1.0 / fan_in
+        mistakes["that uses both fans (the Xavier formula); Kaiming's variance is 2 / fan_in"] \
+            = 2.0 / (fan_in + fan_out)
+    return mistakes
+
+
 @SUITE.check("initializers.zero")
 def init_zero(t: Trial) -> None:
     got = t.student("dense_init", initializer="zero", fan_in=5, fan_out=3, seed=1)
@@ -98,7 +124,8 @@ def init_statistics(t: Trial) -> None:
         w = as_array(got["w"], what, ndim=2)
         expect(w.shape == (fan_in, fan_out), f"{what} should have shape ({fan_in}, {fan_out}), "
                f"got {w.shape}")
-        check_distribution(w, kind, var(fan_in, fan_out), what)
+        check_distribution(w, kind, var(fan_in, fan_out), what,
+                           _init_mistakes(name, kind, fan_in, fan_out))
         expect_array(got["b"], np.zeros((1, fan_out)), f'Dense(..., "{name}").b',
                      hint="biases start at zero")
 

@@ -21,8 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ...authoring import (CheckFailed, Suite, Trial, as_array, check_distribution, expect,
-                          expect_array)
+from ...authoring import Suite, Trial, as_array, check_distribution, expect, expect_array
 
 SUITE = Suite(probes=Path(__file__).with_name("probes.py"))
 
@@ -59,24 +58,6 @@ def _draw(t: Trial, name: str, shape: tuple[int, ...], what: str, **kwargs: Any)
 def _call(name: str, shape: tuple[int, ...], kwargs: dict[str, Any]) -> str:
     args = ", ".join([str(tuple(shape))] + [f"{k}={v!r}" for k, v in kwargs.items()])
     return f"{name}({args}, rng=...)"
-
-
-def _near(sample_var: float, var: float, n: int, kind: str) -> bool:
-    kurt = 3.0 if kind == "normal" else 1.8
-    return abs(sample_var - var) <= 6 * var * math.sqrt((kurt - 1.0) / n)
-
-
-def _check(w: np.ndarray, kind: str, var: float, what: str,
-           mistakes: dict[str, float] | None = None) -> None:
-    """check_distribution, after naming a classic mistake whose variance the sample matches."""
-    sample_var = float(w.var())
-    if not _near(sample_var, var, w.size, kind):
-        for message, wrong_var in (mistakes or {}).items():
-            if not math.isclose(wrong_var, var, rel_tol=0.05) and _near(
-                    sample_var, wrong_var, w.size, kind):
-                raise CheckFailed(f"{what}: variance {sample_var:.4g}, expected {var:.4g}; "
-                                  f"{message}")
-    check_distribution(w, kind, var, what)
 
 
 def _uniform_reaches(w: np.ndarray, bound: float, what: str) -> None:
@@ -123,7 +104,7 @@ def basic_normal(t: Trial) -> None:
                      float(np.round(t.rng.uniform(2.0, 4.0), 3))):
         what = _call("normal", shape, {"variance": variance})
         w = _draw(t, "normal", shape, what, variance=variance)
-        _check(w, "normal", variance, what, {
+        check_distribution(w, "normal", variance, what, {
             "it looks like the variance was passed where numpy expects the standard deviation "
             "(scale = sqrt(variance))": variance ** 2})
 
@@ -155,10 +136,10 @@ def _kaiming_case(t: Trial, name: str, kind: str, mode: str, nonlinearity: str,
                  "a bound of gain * sqrt(6 / fan) doubles the variance"] = 2 * var
         mistakes["the uniform bound is gain * sqrt(3 / fan), not the normal's std "
                  "gain / sqrt(fan)"] = var / 3
-        _check(w, "uniform", var, what, mistakes)
+        check_distribution(w, "uniform", var, what, mistakes)
         _uniform_reaches(w, bound, what)
     else:
-        _check(w, "normal", var, what, mistakes)
+        check_distribution(w, "normal", var, what, mistakes)
 
 
 @SUITE.check("kaiming.normal_fan_in")
@@ -191,10 +172,10 @@ def _xavier_case(t: Trial, name: str, kind: str, gain: float) -> None:
     if kind == "uniform":
         mistakes["the uniform bound is gain * sqrt(6 / (fan_in + fan_out)) "
                  "(variance bound^2 / 3)"] = 3 * var
-        _check(w, "uniform", var, what, mistakes)
+        check_distribution(w, "uniform", var, what, mistakes)
         _uniform_reaches(w, gain * math.sqrt(6.0 / (fan_in + fan_out)), what)
     else:
-        _check(w, "normal", var, what, mistakes)
+        check_distribution(w, "normal", var, what, mistakes)
 
 
 @SUITE.check("xavier.normal")
@@ -227,7 +208,7 @@ def experiment_network(t: Trial) -> None:
         expect_array(b, np.zeros((sizes[k + 1], 1)), f"{what}: beta_{k}",
                      hint="biases start at zero (the notes' experiment)")
     allw = np.concatenate([as_array(w, "weights").reshape(-1) for w in ws])
-    _check(allw, "normal", sigma2, f"{what}: the weights", {
+    check_distribution(allw, "normal", sigma2, f"{what}: the weights", {
         "it looks like sigma^2 was passed where numpy expects the standard deviation "
         "(scale = sqrt(sigma^2))": sigma2 ** 2})
 
