@@ -29,6 +29,9 @@ def core_weighted(t: Trial) -> None:
     shapes = [[int(v) for v in t.rng.integers(1, 4, size=2)] for _ in range(count)]
     frozen = [0, int(t.rng.integers(1, count))]  # the first weight and another one
     got = t.student("weighted", shapes=shapes, frozen=frozen)
+    expect(not got.get("missing"), "beras.core.Weighted has no "
+           f"{' / '.join(got.get('missing', []))}: keep the stencil's properties (the grader "
+           "calls them on a Diffable layer of its own)")
     others = [i for i in range(count) if i not in frozen]
     expect(got["trainable"] == others, f"Weighted.trainable_variables with weights {frozen} of "
            f"{count} marked not trainable should list the others in order {others}, got "
