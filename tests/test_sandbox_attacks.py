@@ -72,7 +72,9 @@ def assert_no_secrets(text: str) -> None:
 
 FEEDBACK = {  # what the student is told, for attacks inside a graded function
     "sys_exit_in_function": "called sys.exit(0)",
-    "os_exit_in_function": "exited (exit code 0) before returning",
+    "os_exit_in_function": "exited (exit code 0) before returning: os._exit() was called "
+                           "from ",
+    "os_exit_at_import": "at import; do not call os._exit()",
     "infinite_loop": "did not finish within 3 s",
     "forbidden_framework": "importing 'torch' is not allowed",
     "always_equal_object": "should be a numpy array, got an object of type",

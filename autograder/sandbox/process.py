@@ -290,11 +290,14 @@ def _is_spot(spot: Any) -> bool:
 
 
 def _format_spots(spots: Any) -> str:
-    """['f.py', 12, 'fn'] entries (innermost first) as 'f.py:12 in fn, called from ...'."""
+    """['f.py', 12, 'fn'] entries (innermost first) as 'f.py:12 in fn, called from ...'
+    ('f.py:3 at import' for a module's top level)."""
     if not isinstance(spots, list):
         return ""
-    return ", called from ".join(f"{spot[0][:120]}:{spot[1]} in {spot[2][:80]}"
-                                 for spot in spots[:3] if _is_spot(spot))
+    return ", called from ".join(
+        f"{spot[0][:120]}:{spot[1]} " + ("at import" if spot[2] == "<module>" else
+                                         f"in {spot[2][:80]}")
+        for spot in spots[:3] if _is_spot(spot))
 
 
 class Sandbox:
@@ -318,6 +321,7 @@ class Sandbox:
         self._proc: subprocess.Popen[bytes] | None = None
         self._reply_fd: int | None = None
         self._buffer = bytearray()
+        self._exit_spots: Any = None  # where the student's code called os._exit (runner's report)
         self._next_id = 0
         self._lease = UidLease() if caps.uid_drop else None
         _become_subreaper()
@@ -573,9 +577,12 @@ class Sandbox:
                     "SIGSEGV": "crashed (segmentation fault)",
                     "SIGXFSZ": "stopped for writing a file larger than the limit"}.get(sig, sig)
             return StudentFault("crash", f"the process running your code was {hint}")
+        spots, self._exit_spots = self._exit_spots, None
+        where = _format_spots(spots)
+        where = f"os._exit() was called from {where}; " if where else ""
         return StudentFault(
-            "crash", f"the process running your code exited (exit code {code}) before returning: "
-            "do not call os._exit() or exit the interpreter in graded code")
+            "crash", f"the process running your code exited (exit code {code}) before "
+            f"returning: {where}do not call os._exit() or exit the interpreter in graded code")
 
     @property
     def running(self) -> bool:
@@ -601,6 +608,8 @@ class Sandbox:
                 reply = self._read_message(limit)
                 if isinstance(reply, dict) and reply.get("id") == rid:
                     break
+                if isinstance(reply, dict) and "exiting" in reply:
+                    self._exit_spots = reply["exiting"]
         except StudentFault as fault:
             if self.disk.tripped:
                 raise self._disk_fault() from None

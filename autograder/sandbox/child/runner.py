@@ -305,19 +305,36 @@ def main():
         replies.write(json.dumps(message, allow_nan=False) + "\n")
         replies.flush()
 
+    def spots_from(frame):
+        """The innermost three frames in student files, innermost first."""
+        spots = []
+        while frame is not None and len(spots) < 3:
+            rel = student_file(frame.f_code.co_filename, work)
+            if rel is not None:
+                spots.append([rel, frame.f_lineno, frame.f_code.co_name])
+            frame = frame.f_back
+        return spots
+
     def report_where(signum, frame):
         """SIGUSR1 from the parent after a timeout: the innermost frames in student files."""
         try:
-            spots = []
-            while frame is not None and len(spots) < 3:
-                rel = student_file(frame.f_code.co_filename, work)
-                if rel is not None:
-                    spots.append([rel, frame.f_lineno, frame.f_code.co_name])
-                frame = frame.f_back
-            send({"stuck": spots})
+            send({"stuck": spots_from(frame)})
         except BaseException:  # noqa: BLE001 - best effort, never disturb the student's code
             pass
 
+    runner_pid, real_exit = os.getpid(), os._exit
+
+    def exit_reporting_where(code):
+        """os._exit, after telling the parent where in the student's files it was called (only
+        informative: a student who calls posix._exit gets the message without the place)."""
+        try:
+            if os.getpid() == runner_pid:  # not from a forked worker sharing the pipe
+                send({"exiting": spots_from(sys._getframe(1))})
+        except BaseException:  # noqa: BLE001 - best effort
+            pass
+        real_exit(code)
+
+    os._exit = exit_reporting_where
     signal.signal(signal.SIGUSR1, report_where)
     tracer = poison_tracer(config.get("hung", []), work)
     send({"ready": True, "pid": os.getpid(), "uid": os.getuid()})
