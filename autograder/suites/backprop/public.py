@@ -2,7 +2,8 @@
 
 `python check.py [part]` in the handout runs these on the student's own code, with the
 grader's engine and messages. They are numpy-only (students of this assignment have no torch)
-and cheap: the forward pass and its cache, the least-squares loss, softmax and relative_error.
+and cheap: the forward pass and its cache, the least-squares loss, softmax, softmax and
+cross-entropy on logits near +-1000 (a numpy log-sum-exp oracle) and relative_error.
 The hidden checks (checks.py: backward, loss_and_gradients, cross-entropy, the gradient checker,
 all against torch autograd) register on the same SUITE and are never shipped. Nothing here may
 import checks.py.
@@ -189,6 +190,41 @@ def losses_softmax(t: Trial) -> None:
            template="{what} {mistake}", hint="exp(f) / sum of exp(f) over each column", mistakes={
                "normalizes the rows; each COLUMN is an example (x is (D, I)), so each column "
                "must sum to 1": _softmax_cols(f.T).T})
+
+
+def _labels(t: Trial, d_out: int, batch: int) -> np.ndarray:
+    return t.rng.integers(0, d_out, size=batch).astype(np.int64)
+
+
+def _ce_numpy(f: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """Cross-entropy averaged over the columns and its gradient, with a per-column log-sum-exp
+    (float64; the hidden cross_entropy check uses torch autograd instead)."""
+    batch = f.shape[1]
+    shifted = f - f.max(axis=0, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
+    onehot = np.zeros_like(f)
+    onehot[y, np.arange(batch)] = 1.0
+    return float(-log_probs[y, np.arange(batch)].mean()), (np.exp(log_probs) - onehot) / batch
+
+
+@SUITE.check("losses.large_logits")
+def losses_large_logits(t: Trial) -> None:
+    # Columns around +1000, 0 and -1000: a shift by one value for the whole matrix overflows or
+    # gives 0/0; and one column spanning -400..400: a shift by the minimum overflows.
+    d_out, batch = int(t.rng.integers(3, 6)), int(t.rng.integers(3, 6))
+    offsets = t.rng.permutation(np.resize([1000.0, 0.0, -1000.0], batch))
+    f = offsets[None, :] + 3.0 * t.rng.normal(size=(d_out, batch))
+    y = _labels(t, d_out, batch)
+    hint = ("exp(1000) is inf and exp(-1000) is 0 in float64; subtract each column's own "
+            "maximum (np.max(f, axis=0, keepdims=True)) before exponentiating")
+    f[:, int(t.rng.integers(batch))] = t.rng.permutation(np.linspace(-400.0, 400.0, d_out))
+    what = "for columns of logits near +1000, 0 and -1000, one spanning -400..400"
+    expect(t.call("backprop.softmax", f), _softmax_cols(f), f"softmax(f) {what}", hint=hint)
+    got_value, got_grad, _unchanged = _loss(t, "cross_entropy", f, y)
+    want, grad = _ce_numpy(f, y)
+    expect_scalar(got_value, want, f"cross_entropy_loss(f, y) {what}", rtol=1e-6, atol=1e-9,
+                  hint=hint)
+    expect_array(got_grad, grad, f"cross_entropy_grad(f, y) {what}", hint=hint)
 
 
 # -- the gradient checker's relative error ---------------------------------------------------
