@@ -218,13 +218,15 @@ def rewrites(sources: dict[str, str], names: Iterable[str] | None = None) -> lis
 
 
 def independent(corpus: Path) -> list[Variant]:
-    """Every independent implementation under `corpus` (one folder each)."""
+    """Every independent implementation under `corpus` (one folder each: its .py files, or a
+    notebook edition's .ipynb)."""
     out = []
     if not corpus.is_dir():
         return out
     for folder in sorted(p for p in corpus.iterdir() if p.is_dir()):
         files = {path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8")
-                 for path in sorted(folder.rglob("*.py")) if "__pycache__" not in path.parts}
+                 for path in sorted(folder.rglob("*")) if path.suffix in (".py", ".ipynb")
+                 and "__pycache__" not in path.parts}
         out.append(Variant(f"independent:{folder.name}", "independent",
                            f"written from the handout alone ({folder.name})", files))
     return out
