@@ -733,7 +733,9 @@ def test_bug_corpus_format():
     ids = [bug["id"] for bug in BUGS]
     assert len(ids) == len(set(ids))
     for bug in BUGS:
-        assert set(bug) == {"id", "component", "description", "edits"}, bug.get("id")
+        assert set(bug) - {"message"} == {"id", "component", "description", "edits"}, \
+            bug.get("id")  # message (optional): words the failing check's feedback must hold
+        assert isinstance(bug.get("message", ""), str), bug["id"]
         assert re.fullmatch(r"[a-z][a-z0-9_]*", bug["id"]), bug["id"]
         assert bug["component"] in COMPONENTS, bug["id"]
         assert isinstance(bug["description"], str) and bug["description"].strip()
