@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from .engine.compare import (Called, CheckFailed, Mistakes, as_array, expect, expect_array,
                              expect_scalar, matches, named_mistake)
-from .engine.grade import describe_fault
+from .engine.faults import describe_fault
 from .engine.stats import check_distribution
 from .engine.suite import Suite, Trial
 from .sandbox import Opaque, StudentFault

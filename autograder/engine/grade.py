@@ -8,7 +8,6 @@ decoded and checked itself.
 from __future__ import annotations
 
 import importlib
-import re
 import tempfile
 import time
 import traceback
@@ -19,6 +18,7 @@ from ..notebooks.convert import RUNNER as NOTEBOOK_RUNNER
 from ..sandbox import Sandbox, SandboxSettings, StudentFault, probe_capabilities
 from .compare import CheckFailed
 from .display import shown
+from .faults import describe_fault
 from .oracle import TorchOracle
 from .results import CheckResult, ComponentResult, SubmissionResult
 from .submission import normalize, static_problems
@@ -27,8 +27,6 @@ from .suite import CALL_PROBE, Suite, Trial, check_seed
 import numpy as np
 
 MAX_CELL_PROBLEMS = 10
-NOTEBOOK_MISSING = re.compile(r"'\w+' is not defined(:| although) |the notebook defines no '")
-"""How notebooks/cellrunner.py says that a name the checks need was never defined."""
 
 
 def load_suite(assignment: Assignment) -> Suite:
@@ -41,43 +39,6 @@ def load_suite(assignment: Assignment) -> Suite:
     suite: Suite = module.SUITE
     suite.validate_against(assignment)
     return suite
-
-
-def describe_fault(fault: StudentFault) -> str:
-    """What the student's code did, in words, with the student's own file and line (every
-    student-controlled string escaped: see display.shown)."""
-    return shown(_describe_fault(fault), keep_newlines=True)
-
-
-def _describe_fault(fault: StudentFault) -> str:
-    info = fault.info
-    frames = info.get("frames") or []
-    where = ""
-    if frames:
-        file, line, func, _text = frames[-1]
-        where = f" (at {shown(file)}:{line} in {shown(func)})"
-    if fault.kind == "exception" and info.get("type") == "NotImplementedError":
-        name = str(fault).removesuffix(": your code here").strip() or "this part"
-        place = f" ({frames[-1][0]}:{frames[-1][1]})" if frames else ""
-        return f"{name} is not implemented yet{place}"
-    if fault.kind == "exception" and info.get("type") == "AttributeError" and \
-            NOTEBOOK_MISSING.match(str(fault)):
-        return str(fault)  # the notebook runner's own words: which cell, what happened
-    if fault.kind == "exception":
-        return f"your code raised {info.get('type', 'an error')}: {fault}{where}"
-    if fault.kind == "exit":
-        return (f"your code called sys.exit({fault}){where}; graded code must return, "
-                "not exit")
-    if fault.kind == "syntax":
-        return (f"syntax error in {info.get('file')} line {info.get('line')}: {fault}"
-                + (f"\n    {info.get('text')}" if info.get("text") else ""))
-    if fault.kind == "import":
-        return f"import failed: {info.get('type', 'ImportError')}: {fault}{where}"
-    if fault.kind == "memory":
-        return f"your code ran out of memory (MemoryError){where}"
-    if fault.kind == "recursion":
-        return f"your code recursed too deeply (RecursionError){where}"
-    return str(fault)
 
 
 def supply_provided(assignment: Assignment, root: Path) -> None:

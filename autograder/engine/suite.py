@@ -22,6 +22,7 @@ from ..config import Assignment, ConfigError
 from ..sandbox import Sandbox, StudentFault
 from ..sandbox.process import RUNNER
 from .compare import Called, CheckFailed
+from .faults import describe_fault
 from .oracle import TorchOracle
 
 CheckFn = Callable[["Trial"], None]
@@ -118,8 +119,6 @@ class Trial:
         except CheckFailed as exc:
             self.cases.append(_labelled(label, str(exc) or "check failed"))
         except StudentFault as fault:
-            from .grade import describe_fault
-
             self.cases.append(_labelled(label, describe_fault(fault)))
         else:
             self.cases.append("")
