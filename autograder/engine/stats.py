@@ -8,11 +8,13 @@ import numpy as np
 
 from .compare import CheckFailed, expect
 
+KURTOSIS = {"normal": 3.0, "uniform": 1.8}
+"""mu4 / sigma^4 of each distribution the checks draw from."""
+
 
 def variance_matches(sample_var: float, var: float, n: int, kind: str) -> bool:
     """Whether a sample variance of n draws is within 6 standard errors of `var`."""
-    kurt = 3.0 if kind == "normal" else 1.8
-    return abs(sample_var - var) <= 6 * var * math.sqrt((kurt - 1.0) / n)
+    return abs(sample_var - var) <= 6 * var * math.sqrt((KURTOSIS[kind] - 1.0) / n)
 
 
 def check_distribution(w: np.ndarray, kind: str, var: float, what: str,
@@ -25,16 +27,15 @@ def check_distribution(w: np.ndarray, kind: str, var: float, what: str,
     `mistakes` maps a message to the variance a known mistake gives: when the sample's variance
     is not `var` but matches one of them, the failure names that mistake.
     """
-    sample_var = float(w.var())
-    if not variance_matches(sample_var, var, w.size, kind):
+    n, sample_var = w.size, float(w.var())
+    if not variance_matches(sample_var, var, n, kind):
         for message, wrong_var in (mistakes or {}).items():
             if not math.isclose(wrong_var, var, rel_tol=0.05) and variance_matches(
-                    sample_var, wrong_var, w.size, kind):
+                    sample_var, wrong_var, n, kind):
                 raise CheckFailed(f"{what}: variance {sample_var:.4g}, expected {var:.4g}; "
                                   f"{message}")
-    n = w.size
     sigma = np.sqrt(var)
-    kurt_theory = 3.0 if kind == "normal" else 1.8
+    kurt_theory = KURTOSIS[kind]
     mean = float(w.mean())
     expect(abs(mean) <= 6 * sigma / np.sqrt(n),
            f"{what}: mean {mean:.4g} should be close to 0")
